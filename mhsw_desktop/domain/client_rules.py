@@ -1,0 +1,119 @@
+"""What a valid client record is: the input shape, parsing and every validation rule."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from datetime import date
+
+from mhsw_desktop.domain.client import LIMITS, ClientStatus
+from mhsw_desktop.errors import ValidationError
+
+EARLIEST_BIRTH = date(1900, 1, 1)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
+_PHONE_CHARS = re.compile(r"^[0-9+()\-.\s]+(\s*(x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
+# Control characters other than tab and newline are never legitimate in a record.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+_MULTILINE = frozenset({"address", "important_to_know", "discharge_reason"})
+
+
+@dataclass(frozen=True)
+class ClientInput:
+    """A client as entered on the form or the command line, before it is saved."""
+
+    legal_first_name: str
+    legal_last_name: str
+    date_of_birth: date | None
+    preferred_name: str = ""
+    pronouns: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    emergency_contact_name: str = ""
+    emergency_contact_phone: str = ""
+    intake_date: date | None = None
+    status: ClientStatus = ClientStatus.ACTIVE
+    discharge_date: date | None = None
+    discharge_reason: str = ""
+    important_to_know: str = ""
+
+    def text_fields(self) -> dict[str, str]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name in LIMITS}
+
+
+def parse_date(text: str, field: str) -> date:
+    """Read a YYYY-MM-DD date, or raise a ValidationError naming ``field``."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        if re.fullmatch(r"\s*\d{4}-\d{2}-\d{2}\s*", text):
+            raise ValidationError({field: f"{text.strip()} is not a real date"}) from None
+        raise ValidationError({field: "use the form YYYY-MM-DD"}) from None
+
+
+def normalised(data: ClientInput, today: date) -> ClientInput:
+    """Strip whitespace, default the intake date to today; raise ValidationError if invalid."""
+    cleaned = {name: value.strip() for name, value in data.text_fields().items()}
+    result = ClientInput(
+        **{
+            **{f.name: getattr(data, f.name) for f in fields(data)},
+            **cleaned,
+            "intake_date": data.intake_date or today,
+        }
+    )
+    errors = client_errors(result, today)
+    if errors:
+        raise ValidationError(errors)
+    return result
+
+
+def client_errors(data: ClientInput, today: date) -> dict[str, str]:
+    """Every rule a client breaks, as field -> message (empty when valid)."""
+    errors: dict[str, str] = {}
+    for name, value in data.text_fields().items():
+        limit = LIMITS[name]
+        if len(value) > limit:
+            errors[name] = f"is {len(value)} characters long; at most {limit} fit"
+        elif _CONTROL.search(value) or (name not in _MULTILINE and "\n" in value):
+            errors[name] = "contains characters that cannot be stored (such as control codes)"
+    for name in ("legal_first_name", "legal_last_name"):
+        if name not in errors and not data.text_fields()[name].strip():
+            errors[name] = "is required"
+
+    dob = data.date_of_birth
+    if dob is None:
+        errors["date_of_birth"] = "is required"
+    elif dob > today:
+        errors["date_of_birth"] = f"{dob.isoformat()} is in the future"
+    elif dob < EARLIEST_BIRTH:
+        errors["date_of_birth"] = f"{dob.isoformat()} is before {EARLIEST_BIRTH.year}"
+
+    intake = data.intake_date
+    if intake is not None:
+        if intake > today:
+            errors["intake_date"] = f"{intake.isoformat()} is in the future"
+        elif dob is not None and intake < dob:
+            errors["intake_date"] = "is before the date of birth"
+
+    email = data.email.strip()
+    if email and "email" not in errors and not _EMAIL.match(email):
+        errors["email"] = "does not look like an email address (name@example.org)"
+    for name in ("phone", "emergency_contact_phone"):
+        value = data.text_fields()[name].strip()
+        if value and name not in errors:
+            digits = sum(ch.isdigit() for ch in value)
+            if not _PHONE_CHARS.match(value) or not 7 <= digits <= 20:
+                errors[name] = "does not look like a phone number"
+
+    if data.status == ClientStatus.DISCHARGED:
+        if data.discharge_date is None:
+            errors["discharge_date"] = "is required when a client is discharged"
+        elif data.discharge_date > today:
+            errors["discharge_date"] = f"{data.discharge_date.isoformat()} is in the future"
+        elif intake is not None and data.discharge_date < intake:
+            errors["discharge_date"] = "is before the intake date"
+        if "discharge_reason" not in errors and not data.discharge_reason.strip():
+            errors["discharge_reason"] = "is required when a client is discharged"
+    elif data.discharge_date is not None:
+        errors["discharge_date"] = "is only set for a discharged client"
+    return errors

@@ -1,0 +1,1 @@
+"""Use cases over an open vault: validate, write, query. Each takes an explicit Session."""

@@ -1,0 +1,125 @@
+"""The seeded synthetic caseload generator: the only source of people in demos, tests, benchmarks.
+
+Every person is invented. Phone numbers use the 555-01xx range reserved for fiction,
+email addresses use example.org, towns are made up. Later features extend this module
+(notes, families, care teams) so that one seed gives one whole caseload.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from sqlalchemy.orm import Session
+
+from mhsw_desktop.domain.client import ClientStatus
+from mhsw_desktop.domain.client_rules import ClientInput
+from mhsw_desktop.services.clients import add_client
+
+FIRST_NAMES = (
+    "Ana", "José", "María", "Luis", "Sofía", "Mateo", "Camila", "Diego", "Valentina", "Andrés",
+    "Emma", "Liam", "Olivia", "Noah", "Ava", "Ethan", "Mia", "Lucas", "Harper", "Mason",
+    "Aaliyah", "DeShawn", "Imani", "Malik", "Nia", "Jamal", "Keisha", "Darnell",
+    "Linh", "Minh", "Thảo", "Quang", "Huong", "Søren", "Ingrid", "Bjørn", "Åsa", "Zoë",
+    "Chloé", "François", "Renée", "Noé", "Aiyana", "Takoda", "Winona", "Dakota",
+    "Priya", "Arjun", "Ananya", "Fatima", "Omar", "Yusuf", "Leila", "Hannah", "Jacob",
+    "Ruth", "Earl", "Dolores", "Wendell", "Loretta", "Cody", "Brandi", "Travis", "Misty",
+)
+LAST_NAMES = (
+    "González", "Muñoz", "Hernández", "Pérez", "Rodríguez", "Martínez", "Sánchez", "Ramírez",
+    "Nguyễn", "Trần", "Lê", "Phạm", "Smith", "Johnson", "Williams", "Brown", "Jones",
+    "Miller", "Davis", "Wilson", "Anderson", "Taylor", "Thomas", "Moore", "Jackson",
+    "White", "Harris", "Clark", "Lewis", "Walker", "Hall", "Young", "King", "Wright",
+    "Søndergaard", "Lindqvist", "Østergaard", "O'Brien", "McAllister", "Dubois", "Lefèvre",
+    "Begay", "Yazzie", "Tsosie", "Running Bear", "Patel", "Singh", "Khan", "Haddad",
+    "Hoffmann", "Schäfer", "Kowalski", "Nowak", "Abernathy", "Pruitt", "Hollis", "Tate",
+)
+PRONOUNS = ("she/her", "he/him", "they/them", "she/they", "he/they", "")
+TOWNS = (
+    ("Cedar Hollow", "MT", "59"), ("Pine Ridge Flats", "WY", "82"), ("Millbrook", "KY", "41"),
+    ("Red Mesa", "NM", "87"), ("Harlan Springs", "WV", "25"), ("Prairie View", "NE", "68"),
+    ("Lone Elm", "KS", "67"), ("Bayou Verde", "LA", "70"), ("Stillwater Gap", "TN", "37"),
+)
+STREETS = ("Main St", "County Rd 12", "Elm Ave", "Ridge Rd", "Mill Ln", "Church St", "Hwy 9")
+IMPORTANT = (
+    "Prefers morning appointments; works night shifts.",
+    "Hard of hearing in the left ear: sit on the right side.",
+    "Uses a wheelchair; the side entrance has the ramp.",
+    "Do not leave voicemails at the home number.",
+    "Spanish is the language at home; interpreter for family sessions.",
+    "Brings her service dog to sessions.",
+    "Transportation is unreliable in winter; offer phone sessions.",
+    "Anniversary of a loss in March; check in beforehand.",
+    "",
+    "",
+    "",
+)
+DISCHARGE_REASONS = (
+    "Treatment goals met.",
+    "Moved out of the service area; referred to a local provider.",
+    "Client chose to end services.",
+    "Transferred to a higher level of care.",
+)
+
+
+def _phone(rng: random.Random) -> str:
+    return f"({rng.randint(201, 989)}) 555-01{rng.randint(0, 99):02d}"
+
+
+def synthetic_client(rng: random.Random, today: date) -> ClientInput:
+    """One invented client, drawn from ``rng``, valid on ``today``."""
+    first = rng.choice(FIRST_NAMES)
+    last = rng.choice(LAST_NAMES)
+    dob = today - timedelta(days=rng.randint(6 * 365, 88 * 365))
+    intake = today - timedelta(days=rng.randint(0, 6 * 365))
+    intake = max(intake, dob + timedelta(days=365))
+    town, state, zip_prefix = rng.choice(TOWNS)
+    roll = rng.random()
+    status = (
+        ClientStatus.ACTIVE
+        if roll < 0.72
+        else ClientStatus.ON_HOLD
+        if roll < 0.82
+        else ClientStatus.DISCHARGED
+    )
+    discharge_date = None
+    reason = ""
+    if status is ClientStatus.DISCHARGED:
+        span = max((today - intake).days, 0)
+        discharge_date = intake + timedelta(days=rng.randint(0, span))
+        reason = rng.choice(DISCHARGE_REASONS)
+    ascii_first = first.encode("ascii", "ignore").decode().lower() or "client"
+    ascii_last = last.encode("ascii", "ignore").decode().lower().replace(" ", "") or "x"
+    return ClientInput(
+        legal_first_name=first,
+        legal_last_name=last,
+        preferred_name=rng.choice(("", "", "", first[:3] if len(first) > 4 else "")),
+        pronouns=rng.choice(PRONOUNS),
+        date_of_birth=dob,
+        phone=_phone(rng),
+        email=rng.choice(("", f"{ascii_first}.{ascii_last}{rng.randint(1, 99)}@example.org")),
+        address=f"{rng.randint(10, 9999)} {rng.choice(STREETS)}\n{town}, {state} "
+        f"{zip_prefix}{rng.randint(100, 999)}",
+        emergency_contact_name=f"{rng.choice(FIRST_NAMES)} {last}",
+        emergency_contact_phone=_phone(rng),
+        intake_date=intake,
+        status=status,
+        discharge_date=discharge_date,
+        discharge_reason=reason,
+        important_to_know=rng.choice(IMPORTANT),
+    )
+
+
+def synthetic_clients(count: int, seed: int, today: date | None = None) -> list[ClientInput]:
+    """``count`` invented clients; the same seed and day always give the same people."""
+    rng = random.Random(seed)
+    day = today or date.today()
+    return [synthetic_client(rng, day) for _ in range(count)]
+
+
+def fill_demo(session: Session, clients: int, seed: int, today: date | None = None) -> int:
+    """Add a synthetic caseload to the vault behind ``session``; return how many clients."""
+    day = today or date.today()
+    for data in synthetic_clients(clients, seed, day):
+        add_client(session, data, today=day)
+    return clients

@@ -1,0 +1,72 @@
+"""The SQLCipher engine: raw key, pragmas set and checked on every connection."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import URL, Engine, create_engine, event
+from sqlalchemy.pool import QueuePool
+
+#: page cache per connection, in KiB (SQLite's negative cache_size); enough for the lists
+CACHE_KIB = 16 * 1024
+
+_PRAGMAS = (
+    "PRAGMA cipher_memory_security = ON",
+    "PRAGMA journal_mode = WAL",
+    "PRAGMA synchronous = FULL",
+    "PRAGMA foreign_keys = ON",
+    "PRAGMA secure_delete = ON",
+    "PRAGMA temp_store = MEMORY",
+    f"PRAGMA cache_size = -{CACHE_KIB}",
+)
+
+
+class TempStoreNotInMemory(RuntimeError):
+    """SQLite would write temporary tables to disk unencrypted: refuse to go on."""
+
+
+def quiet_sqlcipher_log() -> None:
+    """SQLCipher prints decryption failures to stderr by default; we report them ourselves."""
+    import sqlcipher3
+
+    conn = sqlcipher3.connect(":memory:")
+    try:
+        conn.execute("PRAGMA cipher_log_level = NONE")
+    finally:
+        conn.close()
+
+
+def open_engine(db_path: Path, data_key: bytes | bytearray) -> Engine:
+    """An engine on ``db_path`` keyed with the raw 256-bit ``data_key``.
+
+    The key goes in as SQLCipher's raw-key form (``x'…'``), so SQLCipher runs no KDF of
+    its own. Connections may be used from the one database worker thread and closed on
+    lock from the GUI thread, hence ``check_same_thread=False`` with a small pool.
+    """
+    quiet_sqlcipher_log()
+    url = URL.create(
+        "sqlite+pysqlcipher", password=f"x'{bytes(data_key).hex()}'", database=str(db_path)
+    )
+    engine = create_engine(
+        url,
+        poolclass=QueuePool,
+        pool_size=2,
+        max_overflow=2,
+        connect_args={"check_same_thread": False},
+    )
+    event.listen(engine, "connect", _configure_connection)
+    return engine
+
+
+def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        for pragma in _PRAGMAS:
+            cursor.execute(pragma)
+        cursor.execute("PRAGMA temp_store")
+        (temp_store,) = cursor.fetchone()
+        if int(temp_store) != 2:
+            raise TempStoreNotInMemory(f"temp_store is {temp_store}, expected 2 (MEMORY)")
+    finally:
+        cursor.close()

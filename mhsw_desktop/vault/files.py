@@ -1,0 +1,56 @@
+"""Writing the app's own files whole or not at all, owner-only, and wiping key buffers."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+from pathlib import Path
+
+OWNER_ONLY_FILE = 0o600
+OWNER_ONLY_DIR = 0o700
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data``: a crash leaves either the old file or the new one.
+
+    The temporary file is created owner-only beside the target, fsynced, then renamed
+    over it; the folder is fsynced so that the rename itself survives a power cut.
+    """
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY_FILE)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+        raise
+    fsync_dir(path.parent)
+
+
+def fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries to disk (a no-op where the platform cannot)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def make_private_dir(folder: Path) -> None:
+    """Create ``folder`` (and parents) and make the folder itself owner-only."""
+    folder.mkdir(parents=True, exist_ok=True)
+    if os.name == "posix":
+        os.chmod(folder, OWNER_ONLY_DIR)
+
+
+def wipe(buffer: bytearray) -> None:
+    """Overwrite a key buffer in place. Best effort: copies made by libraries remain."""
+    for i in range(len(buffer)):
+        buffer[i] = 0

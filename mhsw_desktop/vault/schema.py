@@ -1,0 +1,7 @@
+"""The schema revisions this version knows, oldest first (checked against Alembic by a test).
+
+Kept apart from Alembic so that opening an up-to-date vault never imports it.
+"""
+
+KNOWN_REVISIONS: tuple[str, ...] = ("0001_clients",)
+HEAD = KNOWN_REVISIONS[-1]

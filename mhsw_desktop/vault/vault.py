@@ -1,0 +1,351 @@
+"""The vault: create, open (passphrase or recovery key), migrate, verify, lock."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.orm import Session
+
+from mhsw_desktop.vault import errors, kdf, schema
+from mhsw_desktop.vault.engine import open_engine
+from mhsw_desktop.vault.files import make_private_dir, wipe
+from mhsw_desktop.vault.keyfile import KeyFile
+from mhsw_desktop.vault.passphrase import assess
+from mhsw_desktop.vault.recovery import (
+    RecoveryKeyFormatError,
+    new_recovery_key,
+    parse_recovery_key,
+)
+
+DB_NAME = "vault.db"
+KEY_NAME = "vault.key"
+BACKUPS = "backups"
+PAGE_SIZE = 4096  # SQLCipher 4's default; an encrypted file is whole pages
+
+
+@dataclass(frozen=True)
+class VaultInfo:
+    """What the status bar and `mhsw verify` may say about a vault (no client data)."""
+
+    folder: Path
+    vault_id: str
+    created_at: str
+    schema_revision: str
+    kdf_memory_kib: int
+    kdf_iterations: int
+
+
+@dataclass
+class VerifyReport:
+    problems: list[str] = field(default_factory=list)
+    checks: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def is_vault(folder: Path) -> bool:
+    return (folder / KEY_NAME).exists() or (folder / DB_NAME).exists()
+
+
+class Vault:
+    """An open vault. Get one from :meth:`create`, :meth:`open` or :meth:`open_with_recovery`.
+
+    ``must_change_passphrase`` is true after a recovery-key unlock: the caller asks for a
+    new passphrase and calls :meth:`change_passphrase` before anything else.
+    """
+
+    def __init__(
+        self, folder: Path, key_file: KeyFile, data_key: bytearray, engine: Engine, revision: str
+    ) -> None:
+        self.folder = folder
+        self._key_file = key_file
+        self._data_key: bytearray | None = data_key
+        self._engine: Engine | None = engine
+        self._revision = revision
+        self.must_change_passphrase = False
+
+    # -- creating ---------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        folder: Path | str,
+        passphrase: str,
+        *,
+        params: kdf.KdfParams | None = None,
+        enforce_strength: bool = True,
+    ) -> tuple[Vault, str]:
+        """Make a new vault in ``folder`` (empty or absent); return it and its recovery key.
+
+        ``params`` defaults to Argon2id calibrated to about half a second here.
+        """
+        folder = Path(folder).expanduser().absolute()
+        if folder.exists() and is_vault(folder):
+            raise errors.VaultExists(str(folder))
+        if enforce_strength:
+            strength = assess(passphrase)
+            if not strength.acceptable:
+                raise errors.WeakPassphrase(strength.feedback)
+        try:
+            make_private_dir(folder)
+            make_private_dir(folder / BACKUPS)
+        except OSError as exc:
+            raise errors.VaultNotWritable(str(folder)) from exc
+        if not os.access(folder, os.W_OK):
+            raise errors.VaultNotWritable(str(folder))
+
+        params = params or kdf.calibrate()
+        data_key = bytearray(os.urandom(32))
+        recovery_raw, recovery_text = new_recovery_key()
+        db_path = folder / DB_NAME
+        engine = open_engine(db_path, data_key)
+        try:
+            with engine.begin() as conn:
+                _migrate(conn)
+            os.chmod(db_path, 0o600)
+            key_file = KeyFile.new(
+                vault_id=str(uuid.uuid4()),
+                created_at=datetime.now(UTC).isoformat(timespec="seconds"),
+                database_salt=_database_salt(db_path),
+                params=params,
+                data_key=data_key,
+                passphrase=passphrase,
+                recovery_raw=recovery_raw,
+            )
+            key_file.save(folder / KEY_NAME)
+        except BaseException:
+            engine.dispose()
+            for leftover in (db_path, *_sidecars(db_path)):
+                leftover.unlink(missing_ok=True)
+            raise
+        return cls(folder, key_file, data_key, engine, schema.HEAD), recovery_text
+
+    # -- opening ----------------------------------------------------------------
+    @classmethod
+    def open(cls, folder: Path | str, passphrase: str) -> Vault:
+        """Unlock with the passphrase. Every failure leaves every file as it was."""
+        folder, key_file = _preflight(Path(folder))
+        data_key = key_file.unwrap_with_passphrase(passphrase)
+        if data_key is None:
+            raise errors.WrongPassphrase()
+        return cls._open_database(folder, key_file, data_key)
+
+    @classmethod
+    def open_with_recovery(cls, folder: Path | str, recovery_key: str) -> Vault:
+        """Unlock with the recovery key; the caller must then set a new passphrase."""
+        folder, key_file = _preflight(Path(folder))
+        try:
+            raw = parse_recovery_key(recovery_key)
+        except RecoveryKeyFormatError as exc:
+            raise errors.WrongRecoveryKey(str(exc)) from exc
+        data_key = key_file.unwrap_with_recovery(raw)
+        if data_key is None:
+            raise errors.WrongRecoveryKey()
+        vault = cls._open_database(folder, key_file, data_key)
+        vault.must_change_passphrase = True
+        return vault
+
+    @classmethod
+    def _open_database(cls, folder: Path, key_file: KeyFile, data_key: bytearray) -> Vault:
+        db_path = folder / DB_NAME
+        engine = open_engine(db_path, data_key)
+        try:
+            revision = _check_database(engine, db_path)
+            if revision != schema.HEAD:
+                _backup_before_migration(engine, folder, revision)
+                with engine.begin() as conn:
+                    _migrate(conn)
+                revision = schema.HEAD
+        except BaseException:
+            engine.dispose()
+            wipe(data_key)
+            raise
+        return cls(folder, key_file, data_key, engine, revision)
+
+    # -- using ------------------------------------------------------------------
+    @property
+    def is_locked(self) -> bool:
+        return self._engine is None
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise errors.VaultLocked()
+        return self._engine
+
+    @property
+    def info(self) -> VaultInfo:
+        return VaultInfo(
+            folder=self.folder,
+            vault_id=self._key_file.vault_id,
+            created_at=self._key_file.created_at,
+            schema_revision=self._revision,
+            kdf_memory_kib=self._key_file.kdf.memory_kib,
+            kdf_iterations=self._key_file.kdf.iterations,
+        )
+
+    def session(self) -> Session:
+        """A new session; the caller owns it (one unit of work per operation)."""
+        return Session(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """A session that commits when the block ends normally and rolls back otherwise."""
+        with self.session() as session, session.begin():
+            yield session
+
+    def change_passphrase(self, new_passphrase: str, *, enforce_strength: bool = True) -> None:
+        """Rewrap the data key under ``new_passphrase``; the database is not re-encrypted."""
+        if self._data_key is None:
+            raise errors.VaultLocked()
+        if enforce_strength:
+            strength = assess(new_passphrase)
+            if not strength.acceptable:
+                raise errors.WeakPassphrase(strength.feedback)
+        if not os.access(self.folder, os.W_OK):
+            raise errors.VaultNotWritable(str(self.folder))
+        updated = self._key_file.rewrap_passphrase(self._data_key, new_passphrase)
+        updated.save(self.folder / KEY_NAME)
+        self._key_file = updated
+        self.must_change_passphrase = False
+
+    def verify(self) -> VerifyReport:
+        """Full checks: every page's HMAC, SQLite's integrity, foreign keys, schema."""
+        report = VerifyReport()
+        with self.engine.connect() as conn:
+            cipher = [row[0] for row in conn.exec_driver_sql("PRAGMA cipher_integrity_check")]
+            report.checks["cipher_integrity_check"] = "ok" if not cipher else f"{len(cipher)} faults"
+            if cipher:
+                report.problems.append(f"{len(cipher)} pages fail their authentication check")
+            integrity = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
+            report.checks["integrity_check"] = "; ".join(integrity[:5])
+            if integrity != ["ok"]:
+                report.problems.append("SQLite integrity check failed: " + "; ".join(integrity[:5]))
+            fk = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            report.checks["foreign_key_check"] = "ok" if not fk else f"{len(fk)} broken links"
+            if fk:
+                report.problems.append(f"{len(fk)} rows point at records that do not exist")
+            revision = _current_revision(conn)
+            report.checks["schema"] = str(revision)
+            if revision != schema.HEAD:
+                report.problems.append(f"schema is at {revision}, expected {schema.HEAD}")
+        return report
+
+    def lock(self) -> None:
+        """Close every connection, dispose the engine and overwrite the key in memory."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+        if self._data_key is not None:
+            wipe(self._data_key)
+            self._data_key = None
+
+    def __enter__(self) -> Vault:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.lock()
+
+
+# -- helpers --------------------------------------------------------------------
+def _sidecars(db_path: Path) -> tuple[Path, Path, Path]:
+    return (
+        db_path.with_name(db_path.name + "-wal"),
+        db_path.with_name(db_path.name + "-shm"),
+        db_path.with_name(db_path.name + "-journal"),
+    )
+
+
+def _database_salt(db_path: Path) -> str:
+    with db_path.open("rb") as handle:
+        return handle.read(16).hex()
+
+
+def _preflight(folder: Path) -> tuple[Path, KeyFile]:
+    """Checks that need no secret: the files are there, writable and belong together."""
+    folder = folder.expanduser().absolute()
+    key_path, db_path = folder / KEY_NAME, folder / DB_NAME
+    if not folder.is_dir() or not is_vault(folder):
+        raise errors.VaultNotFound(str(folder))
+    if not key_path.exists():
+        raise errors.KeyFileMissing(str(folder))
+    if not os.access(folder, os.W_OK) or not os.access(db_path, os.W_OK | os.R_OK):
+        if db_path.exists():
+            raise errors.VaultNotWritable(str(folder))
+    try:
+        key_file = KeyFile.load(key_path)
+    except PermissionError as exc:
+        raise errors.VaultNotWritable(str(folder)) from exc
+    if not db_path.exists():
+        raise errors.VaultCorrupt("the database file is missing")
+    size = db_path.stat().st_size
+    if size == 0 or size % PAGE_SIZE:
+        raise errors.VaultCorrupt("the database file is truncated")
+    if _database_salt(db_path) != key_file.database_salt:
+        raise errors.KeyFileMismatch()
+    return folder, key_file
+
+
+def _check_database(engine: Engine, db_path: Path) -> str | None:
+    """Read the schema revision, turning decryption failures into plain errors."""
+    try:
+        with engine.connect() as conn:
+            page_count = conn.exec_driver_sql("PRAGMA page_count").scalar_one()
+            wal = _sidecars(db_path)[0]
+            if not wal.exists() and page_count * PAGE_SIZE > db_path.stat().st_size:
+                raise errors.VaultCorrupt("the database file is truncated")
+            quick = conn.exec_driver_sql("PRAGMA quick_check(1)").scalar_one()
+            if quick != "ok":
+                raise errors.VaultCorrupt("its structure check failed")
+            revision = _current_revision(conn)
+    except (DatabaseError, OperationalError) as exc:
+        raise errors.VaultCorrupt("its pages cannot be decrypted or read") from exc
+    if revision is not None and revision not in schema.KNOWN_REVISIONS:
+        raise errors.VaultTooNew(f"schema revision {revision}")
+    return revision
+
+
+def _current_revision(conn: object) -> str | None:
+    from sqlalchemy import Connection
+
+    assert isinstance(conn, Connection)
+    has_table = conn.exec_driver_sql(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+    ).first()
+    if has_table is None:
+        return None
+    row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+    return None if row is None else str(row[0])
+
+
+def _migrate(conn: object) -> None:
+    """Bring the schema to head with Alembic (imported only when a migration is due)."""
+    from alembic import command
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    config.attributes["connection"] = conn
+    command.upgrade(config, "head")
+
+
+def _backup_before_migration(engine: Engine, folder: Path, revision: str | None) -> None:
+    """An encrypted copy (same key) with its key file, before the schema changes."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = folder / BACKUPS / f"pre-upgrade-{revision or 'empty'}-{stamp}"
+    make_private_dir(target)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("VACUUM INTO ?", (str(target / DB_NAME),))
+    os.chmod(target / DB_NAME, 0o600)
+    shutil.copy2(folder / KEY_NAME, target / KEY_NAME)
+    os.chmod(target / KEY_NAME, 0o600)

@@ -34,6 +34,12 @@ LAST_NAMES = (
     "Begay", "Yazzie", "Tsosie", "Running Bear", "Patel", "Singh", "Khan", "Haddad",
     "Hoffmann", "Schäfer", "Kowalski", "Nowak", "Abernathy", "Pruitt", "Hollis", "Tate",
 )
+NICKNAMES = {
+    "José": "Pepe", "María": "Mari", "Valentina": "Vale", "Andrés": "Andy", "Sofía": "Sofi",
+    "Jacob": "Jake", "Hannah": "Annie", "Dolores": "Lola", "Wendell": "Dell", "Ethan": "E.J.",
+    "François": "Frank", "Ingrid": "Inga", "Malik": "Mal", "Ananya": "Anu", "Yusuf": "Joe",
+    "Loretta": "Lori", "Takoda": "Koda", "Valeria": "Vale", "Quang": "Q",
+}
 PRONOUNS = ("she/her", "he/him", "they/them", "she/they", "he/they", "")
 TOWNS = (
     ("Cedar Hollow", "MT", "59"), ("Pine Ridge Flats", "WY", "82"), ("Millbrook", "KY", "41"),
@@ -93,7 +99,7 @@ def synthetic_client(rng: random.Random, today: date) -> ClientInput:
     return ClientInput(
         legal_first_name=first,
         legal_last_name=last,
-        preferred_name=rng.choice(("", "", "", first[:3] if len(first) > 4 else "")),
+        preferred_name=NICKNAMES.get(first, "") if rng.random() < 0.5 else "",
         pronouns=rng.choice(PRONOUNS),
         date_of_birth=dob,
         phone=_phone(rng),

@@ -160,7 +160,7 @@ class Vault:
         db_path = folder / DB_NAME
         engine = open_engine(db_path, data_key)
         try:
-            revision = _check_database(engine, db_path)
+            revision = _check_database(engine, db_path, data_key)
             if revision != schema.HEAD:
                 _backup_before_migration(engine, folder, revision)
                 with engine.begin() as conn:
@@ -296,23 +296,44 @@ def _preflight(folder: Path) -> tuple[Path, KeyFile]:
     return folder, key_file
 
 
-def _check_database(engine: Engine, db_path: Path) -> str | None:
+def _check_database(engine: Engine, db_path: Path, data_key: bytearray) -> str | None:
     """Read the schema revision, turning decryption failures into plain errors."""
+    if _header_page_count(db_path, data_key) * PAGE_SIZE > db_path.stat().st_size:
+        if not _sidecars(db_path)[0].exists():
+            raise errors.VaultCorrupt("the database file is truncated")
     try:
         with engine.connect() as conn:
-            page_count = conn.exec_driver_sql("PRAGMA page_count").scalar_one()
-            wal = _sidecars(db_path)[0]
-            if not wal.exists() and page_count * PAGE_SIZE > db_path.stat().st_size:
-                raise errors.VaultCorrupt("the database file is truncated")
             quick = conn.exec_driver_sql("PRAGMA quick_check(1)").scalar_one()
             if quick != "ok":
                 raise errors.VaultCorrupt("its structure check failed")
             revision = _current_revision(conn)
     except (DatabaseError, OperationalError) as exc:
+        if "malformed" in str(exc.orig):
+            raise errors.VaultCorrupt(
+                "the database file is truncated or its structure is damaged"
+            ) from exc
         raise errors.VaultCorrupt("its pages cannot be decrypted or read") from exc
     if revision is not None and revision not in schema.KNOWN_REVISIONS:
         raise errors.VaultTooNew(f"schema revision {revision}")
     return revision
+
+
+def _header_page_count(db_path: Path, data_key: bytearray) -> int:
+    """The page count page 1 declares, read without locks, WAL or writes (``immutable``).
+
+    0 when page 1 itself cannot be decrypted (the caller's next read reports that).
+    """
+    import sqlcipher3
+
+    uri = db_path.absolute().as_uri() + "?immutable=1"
+    conn = sqlcipher3.connect(uri, uri=True)
+    try:
+        conn.execute(f"PRAGMA key = \"x'{bytes(data_key).hex()}'\"")
+        return int(conn.execute("PRAGMA page_count").fetchone()[0])
+    except sqlcipher3.DatabaseError:  # not decryptable, or malformed: reported by the caller
+        return 0
+    finally:
+        conn.close()
 
 
 def _current_revision(conn: object) -> str | None:

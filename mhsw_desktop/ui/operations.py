@@ -1,0 +1,154 @@
+"""The operation runner: database work on one worker thread, results back on the GUI thread.
+
+Widgets call :meth:`OperationRunner.run` (plain work) or :meth:`OperationRunner.query`
+(work that needs a session); they never touch the database themselves, and the worker
+never touches a widget. One single-worker executor serialises every write.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Any], None]
+
+
+@dataclass
+class _Pending:
+    on_success: Handler | None
+    on_error: Handler | None
+    changes: str | None
+    generation: int
+
+
+class OperationRunner(QObject):
+    """Runs callables on the database worker and calls their handlers on the GUI thread.
+
+    Handlers of operations started before a :meth:`lock` are dropped: after a lock no
+    result may reach a widget.
+    """
+
+    #: a kind of record ("clients") changed; views decide whether to refresh
+    changed = Signal(str)
+    #: an operation's handler has run (or was dropped); the runner may now be idle
+    finished = Signal()
+    #: the vault went locked (every view must drop client data) or unlocked
+    locked = Signal()
+    #: internal: worker -> GUI thread hand-over (op id, future)
+    _done = Signal(int, object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mhsw-db")
+        self._pending: dict[int, _Pending] = {}
+        self._futures: dict[int, Future[Any]] = {}
+        self._next_id = 0
+        self._generation = 0
+        self._lock = threading.Lock()
+        self.vault: Any = None  # mhsw_desktop.vault.vault.Vault, imported lazily
+        self._done.connect(self._deliver, Qt.ConnectionType.QueuedConnection)
+
+    # -- starting work -----------------------------------------------------------
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_success: Handler | None = None,
+        on_error: Handler | None = None,
+        *,
+        changes: str | None = None,
+    ) -> int:
+        """Run ``fn()`` on the worker; ``on_success(result)`` or ``on_error(exc)`` follow."""
+        op_id = self._next_id
+        self._next_id += 1
+        self._pending[op_id] = _Pending(on_success, on_error, changes, self._generation)
+        future = self._executor.submit(fn)
+        self._futures[op_id] = future
+        future.add_done_callback(lambda f, op_id=op_id: self._done.emit(op_id, f))
+        return op_id
+
+    def query(
+        self,
+        fn: Callable[[Any], Any],
+        on_success: Handler | None = None,
+        on_error: Handler | None = None,
+        *,
+        changes: str | None = None,
+    ) -> int:
+        """Run ``fn(session)`` in one unit of work on the open vault (commit on success)."""
+        vault = self.vault
+        if vault is None:
+            raise RuntimeError("no vault is open")
+
+        def work() -> Any:
+            with vault.unit_of_work() as session:
+                return fn(session)
+
+        return self.run(work, on_success, on_error, changes=changes)
+
+    def idle(self) -> bool:
+        """True when no operation is running or waiting for its handler."""
+        return not self._pending
+
+    # -- locking -------------------------------------------------------------------
+    def lock_vault(self) -> None:
+        """Drop queued work, wait for the running operation, then lock the vault.
+
+        Blocks the GUI thread only for the operation already running (they are short).
+        """
+        self._generation += 1
+        for op_id, future in list(self._futures.items()):
+            if future.cancel():
+                self._futures.pop(op_id, None)
+        vault, self.vault = self.vault, None
+        if vault is not None:
+            self._executor.submit(vault.lock).result()
+        self.locked.emit()
+
+    def shutdown(self) -> None:
+        """Lock, then stop the worker (at quit)."""
+        self.lock_vault()
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    # -- delivering --------------------------------------------------------------
+    @Slot(int, object)
+    def _deliver(self, op_id: int, future: Future[Any]) -> None:
+        pending = self._pending.pop(op_id, None)
+        self._futures.pop(op_id, None)
+        try:
+            if pending is None or pending.generation != self._generation or future.cancelled():
+                return
+            exc = future.exception()
+            if exc is not None:
+                if pending.on_error is not None:
+                    pending.on_error(exc)
+                else:
+                    log.error("operation failed: %s", type(exc).__name__)
+                return
+            if pending.changes:
+                self.changed.emit(pending.changes)
+            if pending.on_success is not None:
+                pending.on_success(future.result())
+        finally:
+            self.finished.emit()
+
+
+def user_message(exc: BaseException) -> str:
+    """Words to show for an operation's failure: a known error's own message, or a
+    neutral sentence for a bug (whose text may hold record data, so it is not shown)."""
+    from mhsw_desktop.errors import UserFacingError
+
+    if isinstance(exc, UserFacingError):
+        return str(exc)
+    log.error("unexpected failure in an operation: %s", type(exc).__name__)
+    return (
+        f"Something went wrong inside MHSW Desktop ({type(exc).__name__}). "
+        "Nothing was saved by this step. Please try again, and report it if it repeats."
+    )

@@ -1,0 +1,92 @@
+"""Schema migrations: the known revisions match Alembic's, and old vaults upgrade after a backup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
+import mhsw_desktop.vault.vault as vault_module
+from mhsw_desktop.services.clients import list_clients
+from mhsw_desktop.vault import schema
+from mhsw_desktop.vault.engine import open_engine
+from mhsw_desktop.vault.keyfile import KeyFile
+from mhsw_desktop.vault.vault import DB_NAME, KEY_NAME, Vault
+from tests.support import PASSPHRASE
+
+
+def alembic_revisions() -> list[str]:
+    config = Config()
+    config.set_main_option(
+        "script_location", str(Path(vault_module.__file__).with_name("migrations"))
+    )
+    script = ScriptDirectory.from_config(config)
+    return [rev.revision for rev in reversed(list(script.walk_revisions()))]
+
+
+def test_known_revisions_are_alembics_in_order() -> None:
+    assert list(schema.KNOWN_REVISIONS) == alembic_revisions()
+    assert schema.HEAD == alembic_revisions()[-1]
+
+
+def test_models_and_migrations_describe_the_same_schema(vault_folder: tuple[Path, str]) -> None:
+    """Alembic's autogenerate finds nothing to add: the migrations match the models."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from mhsw_desktop.domain.models import Base
+
+    folder, _ = vault_folder
+    with Vault.open(folder, PASSPHRASE) as vault, vault.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_an_empty_vault_is_migrated_to_head_after_a_backup(
+    vault_folder: tuple[Path, str],
+) -> None:
+    """A vault whose schema predates every migration upgrades on unlock, backup first."""
+    folder, _ = vault_folder
+    with Vault.open(folder, PASSPHRASE) as vault, vault.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE clients")
+        conn.exec_driver_sql("DROP TABLE alembic_version")
+    with Vault.open(folder, PASSPHRASE) as vault:
+        assert vault.info.schema_revision == schema.HEAD
+        with vault.session() as session:
+            assert list_clients(session, "all") == []
+        assert vault.verify().ok
+    backups = list((folder / "backups").iterdir())
+    assert len(backups) == 1 and backups[0].name.startswith("pre-upgrade-empty-")
+    assert sorted(p.name for p in backups[0].iterdir()) == [DB_NAME, KEY_NAME]
+    # The backup is the vault as it was, encrypted, opened by the passphrase of its time.
+    key = KeyFile.load(backups[0] / KEY_NAME).unwrap_with_passphrase(PASSPHRASE)
+    assert key is not None
+    engine = open_engine(backups[0] / DB_NAME, key)
+    with engine.connect() as conn:
+        tables = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")
+        assert [row[0] for row in tables] == []
+    engine.dispose()
+
+
+def test_an_up_to_date_vault_opens_without_alembic(vault_folder: tuple[Path, str]) -> None:
+    """Opening a current vault must not pay for importing Alembic (CLI start-up)."""
+    import subprocess
+    import sys
+
+    folder, _ = vault_folder
+    code = (
+        "import sys\n"
+        "from mhsw_desktop.vault.vault import Vault\n"
+        f"Vault.open({str(folder)!r}, {PASSPHRASE!r}).lock()\n"
+        "print('alembic' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("revision", schema.KNOWN_REVISIONS)
+def test_every_known_revision_is_a_migration_file(revision: str) -> None:
+    versions = Path(vault_module.__file__).with_name("migrations") / "versions"
+    assert (versions / f"{revision}.py").exists()

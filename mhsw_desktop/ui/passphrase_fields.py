@@ -173,4 +173,3 @@ class NewPassphraseDialog(QDialog):
         self.fields.setEnabled(True)
         self.save.setEnabled(self.fields.is_valid())
         self.error.setText(message)
-

@@ -1,0 +1,67 @@
+"""The desktop entry point: ``mhsw-desktop [--version] [--vault DIR] [--demo]``.
+
+Qt, the vault and the services are imported only when needed, so ``--version`` loads
+no Qt and the unlock window appears before the database libraries have loaded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from mhsw_desktop import APP_NAME, __version__
+
+ORGANIZATION = "MHSW Desktop"
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="mhsw-desktop", description=f"{APP_NAME}: encrypted, offline client records."
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    parser.add_argument("--vault", metavar="DIR", type=Path, help="open the vault in DIR")
+    parser.add_argument(
+        "--demo", action="store_true", help="open the demo vault (synthetic people only)"
+    )
+    # Qt's own options (-platform, -style …) pass through untouched
+    args, _qt_args = parser.parse_known_args(argv)
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = parse_args(argv)
+    if args.version:
+        print(f"{APP_NAME} {__version__}")
+        return 0
+
+    from PySide6.QtWidgets import QApplication
+
+    from mhsw_desktop.ui.controller import AppController
+    from mhsw_desktop.ui.settings import Settings
+
+    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    assert isinstance(app, QApplication)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setQuitOnLastWindowClosed(False)  # the controller decides when to quit
+
+    settings = Settings()
+    controller = AppController(settings)
+    if args.demo:
+        controller.open_demo()
+    elif args.vault is not None:
+        controller.start(args.vault.expanduser().absolute())
+    else:
+        recent = settings.get("vault/recent_path")
+        controller.start(Path(recent) if recent and Path(recent).is_dir() else None)
+    try:
+        return app.exec()
+    finally:
+        controller.shutdown()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

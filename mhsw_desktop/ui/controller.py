@@ -1,0 +1,300 @@
+"""The application's life cycle: unlock, show the records, lock (on command, idle, quit,
+suspend), unlock again. It owns the operation runner, the vault and the main window."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
+
+from mhsw_desktop.ui.operations import OperationRunner, user_message
+from mhsw_desktop.ui.settings import Settings
+from mhsw_desktop.ui.unlock_dialog import LazyThrottle, UnlockDialog
+
+log = logging.getLogger(__name__)
+
+
+class AppController(QObject):
+    """Glue between the vault and the windows. Views never reach into each other."""
+
+    #: the vault is open and the main window shows it
+    unlocked = Signal()
+    #: every view of client data is gone and the vault is locked
+    locked = Signal()
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        kdf_params: Any = None,
+        quit_on_close: bool = True,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.kdf_params = kdf_params
+        self.quit_on_close = quit_on_close
+        self.runner = OperationRunner(self)
+        self.throttle = LazyThrottle()
+        self.folder: Path | None = None
+        self.demo_passphrase: str | None = None
+        self.main_window: Any = None
+        self.unlock_dialog: UnlockDialog | None = None
+        self.wizard: Any = None
+        self.idle: Any = None
+        self._quitting = False
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.applicationStateChanged.connect(self._application_state)
+            app.commitDataRequest.connect(lambda _manager: self.lock())
+
+    @property
+    def vault(self) -> Any:
+        return self.runner.vault
+
+    # -- starting ---------------------------------------------------------------------
+    def start(self, folder: Path | None, *, demo_passphrase: str | None = None) -> None:
+        """Ask to unlock ``folder``, or run the first-run wizard when there is none."""
+        if folder is None:
+            self.show_wizard()
+            return
+        self.folder = folder
+        self.demo_passphrase = demo_passphrase
+        self.show_unlock()
+        if demo_passphrase is None:
+            QTimer.singleShot(0, self._check_demo)
+
+    def _check_demo(self) -> None:
+        """Off the GUI thread: is this the demo vault? (Also loads the vault libraries.)"""
+        folder = self.folder
+
+        def work() -> str | None:
+            from mhsw_desktop.demo import DEMO_PASSPHRASE, is_demo_vault
+
+            return DEMO_PASSPHRASE if folder is not None and is_demo_vault(folder) else None
+
+        def done(passphrase: str | None) -> None:
+            if passphrase and folder == self.folder:
+                self.demo_passphrase = passphrase
+                if self.unlock_dialog is not None:
+                    self.unlock_dialog.show_demo(passphrase)
+
+        self.runner.run(work, done, lambda _exc: None)
+
+    def show_wizard(self) -> None:
+        from mhsw_desktop.demo import default_vault_folder
+        from mhsw_desktop.ui.wizard import SetupWizard
+
+        self.wizard = SetupWizard(
+            self.runner, default_folder=default_vault_folder(), kdf_params=self.kdf_params
+        )
+        self.wizard.finished.connect(self._wizard_finished)
+        self.wizard.show()
+
+    def _wizard_finished(self, _result: int) -> None:
+        wizard, self.wizard = self.wizard, None
+        wizard.deleteLater()
+        if wizard.outcome == "created":
+            self.folder = wizard.folder
+            self.demo_passphrase = None
+            self._unlocked(wizard.vault)
+        elif wizard.outcome == "existing":
+            self.start(wizard.folder)
+        elif wizard.outcome == "demo":
+            self.open_demo()
+        else:
+            self._quit_app()
+
+    def open_demo(self) -> None:
+        """Create the demo vault if needed (on the worker), then ask to unlock it."""
+
+        def work() -> Any:
+            from mhsw_desktop.demo import DEMO_PASSPHRASE, ensure_demo_vault
+
+            return ensure_demo_vault(), DEMO_PASSPHRASE
+
+        def done(result: Any) -> None:
+            folder, passphrase = result
+            self.start(folder, demo_passphrase=passphrase)
+
+        def failed(exc: BaseException) -> None:
+            from PySide6.QtWidgets import QMessageBox
+
+            QMessageBox.warning(None, "Demo vault", user_message(exc))
+            self._quit_app()
+
+        self.runner.run(work, done, failed)
+
+    # -- unlocking -----------------------------------------------------------------------
+    def show_unlock(self) -> None:
+        if self.unlock_dialog is not None or self.folder is None:
+            if self.unlock_dialog is not None:
+                self.unlock_dialog.raise_()
+                self.unlock_dialog.activateWindow()
+            return
+        dialog = UnlockDialog(
+            self.folder,
+            self.runner,
+            self.throttle,
+            demo_passphrase=self.demo_passphrase,
+            parent=self.main_window,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.unlocked.connect(self._unlocked)
+        dialog.rejected.connect(self._unlock_rejected)
+        dialog.other_vault_requested.connect(self._other_vault)
+        dialog.finished.connect(self._unlock_closed)
+        self.unlock_dialog = dialog
+        if self.main_window is not None:
+            dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.show()
+
+    def _unlock_closed(self, _result: int) -> None:
+        self.unlock_dialog = None
+
+    def _unlock_rejected(self) -> None:
+        if self.main_window is None:
+            self._quit_app()
+
+    def _other_vault(self) -> None:
+        from mhsw_desktop.ui.wizard import choose_folder
+
+        parent = self.unlock_dialog
+        chosen = choose_folder(parent or QWidget(), "Choose a vault folder", str(Path.home()))
+        if not chosen:
+            return
+        from mhsw_desktop.vault.vault import is_vault
+
+        if not is_vault(Path(chosen)):
+            if parent is not None:
+                parent.error.setText(f"No vault was found in {chosen}.")
+            return
+        if parent is not None:
+            parent.done(2)  # neither accepted nor a quit
+        self.unlock_dialog = None
+        self.start(Path(chosen))
+
+    def _unlocked(self, vault: Any) -> None:
+        self.runner.vault = vault
+        self.folder = Path(vault.folder)
+        self.settings.set("vault/recent_path", str(self.folder))
+        window = self._ensure_main_window()
+        window.show_unlocked(self.folder)
+        if not window.isVisible():
+            window.show()
+        self._start_idle()
+        self.unlocked.emit()
+
+    def _ensure_main_window(self) -> Any:
+        if self.main_window is None:
+            from mhsw_desktop.ui.main_window import MainWindow
+
+            window = MainWindow(self.runner)
+            geometry = self.settings.get("window/geometry")
+            if not geometry.isEmpty():
+                window.restoreGeometry(geometry)
+            header = self.settings.get("window/client_header")
+            if not header.isEmpty():
+                window.clients.table.horizontalHeader().restoreState(header)
+            window.clients.set_status_filter(self.settings.get("clients/status_filter"))
+            window.lock_requested.connect(self.lock)
+            window.unlock_requested.connect(self.show_unlock)
+            window.quit_requested.connect(self.quit)
+            window.change_passphrase_requested.connect(self.change_passphrase)
+            self.main_window = window
+        return self.main_window
+
+    # -- locking -----------------------------------------------------------------------
+    def _start_idle(self) -> None:
+        from mhsw_desktop.ui.idle import IdleWatcher
+
+        minutes = self.settings.get("security/auto_lock_minutes")
+        if self.idle is None:
+            self.idle = IdleWatcher(minutes, self)
+            self.idle.idle.connect(self.lock)
+        else:
+            self.idle.set_minutes(minutes)
+        self.idle.start()
+
+    def lock(self) -> None:
+        """Lock now: every view drops client data, the clipboard forgets our copies,
+        the running operation finishes, the engine is disposed; then ask to unlock."""
+        from mhsw_desktop.ui.clipboard import clear_our_text
+
+        if self.idle is not None:
+            self.idle.stop()
+        if self.main_window is not None:
+            self._save_window_state()
+            self.main_window.show_locked()
+        clear_our_text()
+        self.runner.lock_vault()
+        self.locked.emit()
+        if not self._quitting:
+            self.show_unlock()
+
+    def _application_state(self, state: Qt.ApplicationState) -> None:
+        """Best effort: lock when the platform suspends the application."""
+        if state == Qt.ApplicationState.ApplicationSuspended and self.vault is not None:
+            log.info("application suspended: locking")
+            self.lock()
+
+    def change_passphrase(self) -> None:
+        from mhsw_desktop.ui.passphrase_fields import NewPassphraseDialog
+
+        vault = self.vault
+        if vault is None:
+            return
+
+        def apply(passphrase: str, done: Any, fail: Any) -> None:
+            self.runner.run(
+                lambda: vault.change_passphrase(passphrase),
+                lambda _r: done(),
+                lambda exc: fail(user_message(exc)),
+            )
+
+        dialog = NewPassphraseDialog(apply, required=False, parent=self.main_window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    # -- quitting ------------------------------------------------------------------------
+    def quit(self) -> None:
+        """Lock (saving window state first), stop the worker, leave the event loop."""
+        self._quitting = True
+        self.lock()
+        if self.idle is not None:
+            self.idle.remove()
+        self.settings.sync()
+        if self.unlock_dialog is not None:
+            self.unlock_dialog.done(0)
+        if self.main_window is not None:
+            self.main_window.hide()
+        self._quit_app()
+
+    def shutdown(self) -> None:
+        """Stop the worker thread (after the event loop ends, or at test teardown)."""
+        self._quitting = True
+        if self.idle is not None:
+            self.idle.remove()
+            self.idle = None
+        if self.main_window is not None:
+            self.main_window.show_locked()
+        self.runner.shutdown()
+
+    def _quit_app(self) -> None:
+        self._quitting = True
+        if self.quit_on_close:
+            app = QApplication.instance()
+            if app is not None:
+                app.quit()
+
+    def _save_window_state(self) -> None:
+        window = self.main_window
+        self.settings.set("window/geometry", window.saveGeometry())
+        self.settings.set(
+            "window/client_header", window.clients.table.horizontalHeader().saveState()
+        )
+        self.settings.set("clients/status_filter", window.clients.status_filter())

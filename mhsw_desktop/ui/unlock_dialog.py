@@ -1,0 +1,273 @@
+"""The unlock dialog: passphrase or recovery key, throttled retries, KDF off the GUI thread.
+
+It imports nothing from the vault until the user presses Unlock, so it can appear
+before the database libraries have loaded.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mhsw_desktop import APP_NAME
+from mhsw_desktop.ui.operations import OperationRunner, user_message
+from mhsw_desktop.ui.widgets import busy_bar, error_label, plain_label, scaled_font
+
+TITLE = f"Unlock — {APP_NAME}"
+
+
+class UnlockDialog(QDialog):
+    """Unlocks the vault in ``folder``; emits :attr:`unlocked` with the open Vault.
+
+    After a recovery-key unlock it asks for a new passphrase (which cannot be skipped)
+    before emitting. ``throttle`` outlives the dialog so that closing it resets nothing.
+    """
+
+    unlocked = Signal(object)
+    #: the user asked to open another vault folder
+    other_vault_requested = Signal()
+
+    def __init__(
+        self,
+        folder: Path,
+        runner: OperationRunner,
+        throttle: Any,
+        *,
+        demo_passphrase: str | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.folder = folder
+        self.runner = runner
+        self.throttle = throttle
+        self._busy = False
+        self.setWindowTitle(TITLE)
+        self.setObjectName("unlock_dialog")
+
+        heading = plain_label("Unlock your vault", self)
+        heading.setFont(scaled_font(self.font(), 1.4, bold=True))
+        self.folder_label = plain_label(f"Vault: {folder}", self)
+        self.folder_label.setWordWrap(True)
+        self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.folder_label.setAccessibleName("Vault folder")
+
+        self.demo_banner = plain_label("", self)
+        self.demo_banner.setObjectName("demo_banner")
+        self.demo_banner.setWordWrap(True)
+        self.demo_banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.demo_banner.setFont(scaled_font(self.font(), 1.15, bold=True))
+        self.demo_banner.setMargin(self.fontMetrics().height() // 2)
+        self.demo_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.demo_banner.setAccessibleName("Demo vault notice")
+        self.demo_banner.setAutoFillBackground(True)
+        palette = self.demo_banner.palette()
+        palette.setColor(self.demo_banner.backgroundRole(), Qt.GlobalColor.yellow)
+        palette.setColor(self.demo_banner.foregroundRole(), Qt.GlobalColor.black)
+        self.demo_banner.setPalette(palette)
+        self.demo_banner.hide()
+
+        self.passphrase = QLineEdit(self)
+        self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
+        self.passphrase.setAccessibleName("Passphrase")
+        self.passphrase.setObjectName("passphrase")
+        self.passphrase_label = QLabel("&Passphrase:", self)
+        self.passphrase_label.setBuddy(self.passphrase)
+        self.recovery = QLineEdit(self)
+        self.recovery.setAccessibleName("Recovery key")
+        self.recovery.setObjectName("recovery_key")
+        self.recovery.setPlaceholderText("ABCD-EFGH-…")
+        self.recovery_label = QLabel("&Recovery key:", self)
+        self.recovery_label.setBuddy(self.recovery)
+        self.use_recovery = QCheckBox("Use the recovery &key instead", self)
+        self.use_recovery.setAccessibleName("Use the recovery key instead")
+        self.use_recovery.toggled.connect(self._switch_mode)
+
+        self.error = error_label(self)
+        self.busy = busy_bar(self)
+        self.buttons = QDialogButtonBox(self)
+        self.unlock_button = self.buttons.addButton(
+            "&Unlock", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.unlock_button.setAccessibleName("Unlock")
+        self.unlock_button.setDefault(True)
+        self.other_button = self.buttons.addButton(
+            "&Other vault…", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.other_button.setAccessibleName("Open another vault")
+        self.quit_button = self.buttons.addButton("&Quit", QDialogButtonBox.ButtonRole.RejectRole)
+        self.quit_button.setAccessibleName("Quit")
+        self.buttons.accepted.connect(self.attempt)
+        self.buttons.rejected.connect(self.reject)
+        self.other_button.clicked.connect(self.other_vault_requested)
+
+        form = QFormLayout()
+        form.addRow(self.passphrase_label, self.passphrase)
+        form.addRow(self.recovery_label, self.recovery)
+        form.addRow("", self.use_recovery)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(self.folder_label)
+        layout.addWidget(self.demo_banner)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.busy)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 64)
+
+        self._countdown = QTimer(self)
+        self._countdown.setInterval(250)
+        self._countdown.timeout.connect(self._tick)
+        self._switch_mode(False)
+        if demo_passphrase:
+            self.show_demo(demo_passphrase)
+        self._tick()
+
+    # -- presentation --------------------------------------------------------------
+    def show_demo(self, passphrase: str) -> None:
+        self.demo_banner.setText(f"Demo vault — synthetic data only. Passphrase: {passphrase}")
+        self.demo_banner.show()
+
+    def _switch_mode(self, recovery: bool) -> None:
+        self.passphrase_label.setVisible(not recovery)
+        self.passphrase.setVisible(not recovery)
+        self.recovery_label.setVisible(recovery)
+        self.recovery.setVisible(recovery)
+        self.error.setText("")
+        (self.recovery if recovery else self.passphrase).setFocus()
+
+    def _secret_field(self) -> QLineEdit:
+        return self.recovery if self.use_recovery.isChecked() else self.passphrase
+
+    def _tick(self) -> None:
+        remaining = self.throttle.remaining()
+        if remaining > 0:
+            self.unlock_button.setText(f"&Unlock (wait {int(remaining + 0.999)} s)")
+            self.unlock_button.setEnabled(False)
+            if not self._countdown.isActive():
+                self._countdown.start()
+        else:
+            self._countdown.stop()
+            self.unlock_button.setText("&Unlock")
+            self.unlock_button.setEnabled(not self._busy)
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.busy.setVisible(busy)
+        for widget in (self.passphrase, self.recovery, self.use_recovery, self.other_button):
+            widget.setEnabled(not busy)
+        self.quit_button.setEnabled(not busy)
+        self._tick()
+
+    # -- unlocking -------------------------------------------------------------------
+    def attempt(self) -> None:
+        """Try the typed secret (on the worker); errors come back as plain words."""
+        if self._busy or self.throttle.remaining() > 0:
+            return
+        secret = self._secret_field().text()
+        if not secret.strip():
+            self.error.setText(
+                "Type the recovery key."
+                if self.use_recovery.isChecked()
+                else "Type the passphrase."
+            )
+            return
+        folder, with_recovery = self.folder, self.use_recovery.isChecked()
+        self.error.setText("")
+        self._set_busy(True)
+
+        def work() -> Any:
+            from mhsw_desktop.vault.vault import Vault
+
+            if with_recovery:
+                return Vault.open_with_recovery(folder, secret)
+            return Vault.open(folder, secret)
+
+        self.runner.run(work, self._opened, self._failed)
+
+    def _opened(self, vault: Any) -> None:
+        self.throttle.record_success()
+        self.passphrase.clear()
+        self.recovery.clear()
+        if vault.must_change_passphrase:
+            self._require_new_passphrase(vault)
+            return
+        self._set_busy(False)
+        self.unlocked.emit(vault)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        from mhsw_desktop.vault.errors import WrongPassphrase, WrongRecoveryKey
+
+        self._set_busy(False)
+        if isinstance(exc, WrongPassphrase | WrongRecoveryKey):
+            wait = self.throttle.record_failure()
+            message = user_message(exc)
+            if wait > 0:
+                message += f" Wait {int(wait + 0.999)} s before trying again."
+            self.error.setText(message)
+            self._tick()
+        else:
+            self.error.setText(user_message(exc))
+        field = self._secret_field()
+        field.selectAll()
+        field.setFocus()
+
+    def _require_new_passphrase(self, vault: Any) -> None:
+        from mhsw_desktop.ui.passphrase_fields import NewPassphraseDialog
+
+        def apply(passphrase: str, done: Any, fail: Any) -> None:
+            self.runner.run(
+                lambda: vault.change_passphrase(passphrase),
+                lambda _r: done(),
+                lambda exc: fail(user_message(exc)),
+            )
+
+        self.new_passphrase_dialog = NewPassphraseDialog(apply, required=True, parent=self)
+        self.new_passphrase_dialog.accepted.connect(lambda: self._after_new_passphrase(vault))
+        self.new_passphrase_dialog.open()
+
+    def _after_new_passphrase(self, vault: Any) -> None:
+        self._set_busy(False)
+        self.unlocked.emit(vault)
+        self.accept()
+
+    def reject(self) -> None:
+        if self._busy:
+            return
+        super().reject()
+
+
+class LazyThrottle:
+    """The vault's :class:`UnlockThrottle`, made on the first failure, so that showing
+    the unlock dialog does not load the database libraries."""
+
+    def __init__(self) -> None:
+        self._inner: Any = None
+
+    def remaining(self) -> float:
+        return 0.0 if self._inner is None else float(self._inner.remaining())
+
+    def record_success(self) -> None:
+        if self._inner is not None:
+            self._inner.record_success()
+
+    def record_failure(self) -> float:
+        if self._inner is None:
+            from mhsw_desktop.vault.throttle import UnlockThrottle
+
+            self._inner = UnlockThrottle()
+        return float(self._inner.record_failure())

@@ -166,7 +166,9 @@ def cmd_demo(args: argparse.Namespace, secrets: Secrets) -> int:
     vault = _open(args, secrets)
     with vault, vault.unit_of_work() as session:
         if count_clients(session):
-            raise CliError("The vault already holds clients; demo data goes only into an empty vault.")
+            raise CliError(
+                "The vault already holds clients; demo data goes only into an empty vault."
+            )
         added = fill_demo(session, args.clients, args.seed)
     _emit(args, {"clients": added, "seed": args.seed}, f"Added {added} synthetic clients.")
     return EXIT_OK
@@ -182,9 +184,7 @@ def cmd_clients_list(args: argparse.Namespace, secrets: Secrets) -> int:
         _emit(args, {"count": len(rows), "clients": [row.to_json() for row in rows]}, "")
         return EXIT_OK
     for row in rows:
-        print(
-            f"{row.id}  {row.display_name}  {row.date_of_birth.isoformat()}  {row.status.value}"
-        )
+        print(f"{row.id}  {row.display_name}  {row.date_of_birth.isoformat()}  {row.status.value}")
     print(f"{len(rows)} client{'s' if len(rows) != 1 else ''}", file=sys.stderr)
     return EXIT_OK
 
@@ -225,7 +225,7 @@ def cmd_clients_add(args: argparse.Namespace, secrets: Secrets) -> int:
 def build_parser() -> argparse.ArgumentParser:
     from mhsw_desktop import __version__
 
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--vault", metavar="DIR", default=argparse.SUPPRESS, help="vault folder")
     common.add_argument(
         "--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output"
@@ -261,8 +261,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=1, metavar="S")
 
     clients = sub.add_parser("clients", help="list and add clients")
-    clients_sub = clients.add_subparsers(dest="clients_command", metavar="ACTION",
-                                         parser_class=_Parser)
+    clients_sub = clients.add_subparsers(
+        dest="clients_command", metavar="ACTION", parser_class=_Parser
+    )
     clients_sub.required = True
     listing = clients_sub.add_parser("list", parents=[common], help="list clients")
     listing.add_argument(
@@ -310,13 +311,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("mhsw: interrupted; nothing more was changed.", file=sys.stderr)
         return 130
-    except Exception as exc:  # a bug: say so without a traceback or any record content
-        print(
-            f"mhsw: internal error ({type(exc).__name__}). Nothing was saved by the failed "
-            "step. Please report this.",
-            file=sys.stderr,
-        )
+    except Exception as exc:
+        from mhsw_desktop.vault.vault import corruption_error, is_corruption
+
+        if is_corruption(exc):
+            print(f"mhsw: error: {corruption_error(exc)}", file=sys.stderr)  # type: ignore[arg-type]
+        else:
+            report_internal_error(exc)
         return EXIT_ERROR
+
+
+def report_internal_error(exc: Exception) -> None:
+    """Report a bug without a traceback or any record content (only the error's type)."""
+    print(
+        f"mhsw: internal error ({type(exc).__name__}). Nothing was saved by the failed "
+        "step. Please report this.",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

@@ -8,7 +8,7 @@ from mhsw_desktop.vault import kdf
 from mhsw_desktop.vault.vault import Vault, is_vault
 
 #: shown on the unlock screen of the demo vault; never use it for real records
-DEMO_PASSPHRASE = "demo-vault harbor lantern 7"
+DEMO_PASSPHRASE = "demo-vault harbor lantern 7"  # noqa: S105 (synthetic data only)
 DEMO_CLIENTS = 200
 DEMO_SEED = 20261122
 #: a file in the demo vault's folder that marks it as synthetic
@@ -47,6 +47,7 @@ def ensure_demo_vault(folder: Path | None = None) -> Path:
 
 def is_demo_vault(folder: Path) -> bool:
     """True for the demo vault's folder (the unlock screen then shows the passphrase)."""
-    return folder.expanduser().absolute() == default_demo_folder().absolute() or (
-        folder / DEMO_MARKER
-    ).exists()
+    return (
+        folder.expanduser().absolute() == default_demo_folder().absolute()
+        or (folder / DEMO_MARKER).exists()
+    )

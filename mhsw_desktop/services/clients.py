@@ -36,7 +36,7 @@ class ClientRow:
 
     @property
     def display_name(self) -> str:
-        """"Last, First" with the preferred name in quotes when it differs."""
+        """ "Last, First" with the preferred name in quotes when it differs."""
         name = f"{self.legal_last_name}, {self.legal_first_name}"
         if self.preferred_name and self.preferred_name != self.legal_first_name:
             name += f" “{self.preferred_name}”"
@@ -145,11 +145,7 @@ def delete_client(session: Session, client_id: uuid.UUID) -> None:
 def get_client(session: Session, client_id: uuid.UUID) -> ClientDetail:
     client = _live(session, client_id)
     data = ClientInput(
-        **{
-            f.name: getattr(client, f.name)
-            for f in fields(ClientInput)
-            if f.name != "status"
-        },
+        **{f.name: getattr(client, f.name) for f in fields(ClientInput) if f.name != "status"},
         status=ClientStatus(client.status),
     )
     return ClientDetail(client.id, data, client.created_at, client.updated_at)

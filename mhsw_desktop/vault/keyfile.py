@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from mhsw_desktop.vault import kdf
 from mhsw_desktop.vault.errors import KeyFileDamaged, VaultTooNew
 from mhsw_desktop.vault.files import wipe, write_atomic
+from mhsw_desktop.vault.kdf import KdfParams
 
 MAGIC = "MHSW-VAULT-KEY"
 FORMAT = 1
@@ -52,7 +53,7 @@ class KeyFile:
     vault_id: str
     created_at: str
     database_salt: str
-    kdf: kdf.KdfParams
+    kdf: KdfParams
     passphrase_wrap: Wrap
     recovery_wrap: Wrap
 
@@ -86,7 +87,7 @@ class KeyFile:
         vault_id: str,
         created_at: str,
         database_salt: str,
-        params: kdf.KdfParams,
+        params: KdfParams,
         data_key: bytes | bytearray,
         passphrase: str,
         recovery_raw: bytes,
@@ -153,7 +154,7 @@ class KeyFile:
             k = doc["kdf"]
             if k["name"] != "argon2id":
                 raise KeyFileDamaged(f"unknown key derivation {k['name']!r}")
-            params = kdf.KdfParams(
+            params = KdfParams(
                 memory_kib=int(k["memory_kib"]),
                 iterations=int(k["iterations"]),
                 lanes=int(k["lanes"]),

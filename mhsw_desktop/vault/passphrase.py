@@ -27,7 +27,7 @@ def assess(passphrase: str) -> Strength:
     # zxcvbn's cost grows with length; beyond 100 characters the score no longer matters.
     result = zxcvbn(passphrase[:100])
     score = int(result["score"])
-    hints = [result["feedback"].get("warning") or ""] + list(result["feedback"]["suggestions"])
+    hints = [result["feedback"].get("warning") or "", *result["feedback"]["suggestions"]]
     hint = " ".join(h for h in hints if h)
     if len(passphrase) < MIN_LENGTH:
         return Strength(

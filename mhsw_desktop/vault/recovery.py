@@ -45,7 +45,9 @@ def parse_recovery_key(text: str) -> bytes:
     try:
         raw = base64.b32decode(body)
     except ValueError as exc:
-        raise RecoveryKeyFormatError("The recovery key contains characters it cannot have.") from exc
+        raise RecoveryKeyFormatError(
+            "The recovery key contains characters it cannot have."
+        ) from exc
     if _check_group(raw) != check:
         raise RecoveryKeyFormatError(
             "The recovery key has a typing error (its last group does not match the rest)."

@@ -220,22 +220,42 @@ class Vault:
         self.must_change_passphrase = False
 
     def verify(self) -> VerifyReport:
-        """Full checks: every page's HMAC, SQLite's integrity, foreign keys, schema."""
+        """Full checks: every page's HMAC, SQLite's integrity, foreign keys, schema.
+
+        A check that cannot even run (a page too damaged to parse) is itself a problem.
+        """
         report = VerifyReport()
         with self.engine.connect() as conn:
-            cipher = [row[0] for row in conn.exec_driver_sql("PRAGMA cipher_integrity_check")]
-            report.checks["cipher_integrity_check"] = "ok" if not cipher else f"{len(cipher)} faults"
-            if cipher:
-                report.problems.append(f"{len(cipher)} pages fail their authentication check")
-            integrity = [row[0] for row in conn.exec_driver_sql("PRAGMA integrity_check")]
-            report.checks["integrity_check"] = "; ".join(integrity[:5])
-            if integrity != ["ok"]:
-                report.problems.append("SQLite integrity check failed: " + "; ".join(integrity[:5]))
-            fk = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            report.checks["foreign_key_check"] = "ok" if not fk else f"{len(fk)} broken links"
-            if fk:
-                report.problems.append(f"{len(fk)} rows point at records that do not exist")
-            revision = _current_revision(conn)
+
+            def run(name: str, sql: str) -> list[str] | None:
+                try:
+                    return [str(row[0]) for row in conn.exec_driver_sql(sql)]
+                except DatabaseError as exc:
+                    report.checks[name] = "could not run"
+                    report.problems.append(f"{name} could not run: {corruption_error(exc)}")
+                    return None
+
+            cipher = run("cipher_integrity_check", "PRAGMA cipher_integrity_check")
+            if cipher is not None:
+                report.checks["cipher_integrity_check"] = (
+                    f"{len(cipher)} faults" if cipher else "ok"
+                )
+                if cipher:
+                    report.problems.append(f"{len(cipher)} pages fail their authentication check")
+            integrity = run("integrity_check", "PRAGMA integrity_check")
+            if integrity is not None:
+                report.checks["integrity_check"] = "; ".join(integrity[:5])
+                if integrity != ["ok"]:
+                    report.problems.append("integrity check failed: " + "; ".join(integrity[:5]))
+            fk = run("foreign_key_check", "PRAGMA foreign_key_check")
+            if fk is not None:
+                report.checks["foreign_key_check"] = f"{len(fk)} broken links" if fk else "ok"
+                if fk:
+                    report.problems.append(f"{len(fk)} rows point at records that do not exist")
+            try:
+                revision = _current_revision(conn)
+            except DatabaseError as exc:
+                revision = f"unreadable ({corruption_error(exc)})"
             report.checks["schema"] = str(revision)
             if revision != schema.HEAD:
                 report.problems.append(f"schema is at {revision}, expected {schema.HEAD}")
@@ -279,9 +299,9 @@ def _preflight(folder: Path) -> tuple[Path, KeyFile]:
         raise errors.VaultNotFound(str(folder))
     if not key_path.exists():
         raise errors.KeyFileMissing(str(folder))
-    if not os.access(folder, os.W_OK) or not os.access(db_path, os.W_OK | os.R_OK):
-        if db_path.exists():
-            raise errors.VaultNotWritable(str(folder))
+    writable = os.access(folder, os.W_OK) and os.access(db_path, os.W_OK | os.R_OK)
+    if not writable and db_path.exists():
+        raise errors.VaultNotWritable(str(folder))
     try:
         key_file = KeyFile.load(key_path)
     except PermissionError as exc:
@@ -297,25 +317,38 @@ def _preflight(folder: Path) -> tuple[Path, KeyFile]:
 
 
 def _check_database(engine: Engine, db_path: Path, data_key: bytearray) -> str | None:
-    """Read the schema revision, turning decryption failures into plain errors."""
-    if _header_page_count(db_path, data_key) * PAGE_SIZE > db_path.stat().st_size:
-        if not _sidecars(db_path)[0].exists():
-            raise errors.VaultCorrupt("the database file is truncated")
+    """Read the schema revision, turning decryption failures into plain errors.
+
+    Only page 1 and the schema are read here: a full check decrypts every page, which
+    unlock cannot afford on a large vault. ``verify`` does that; a damaged data page met
+    later is reported as :class:`VaultCorrupt` by :func:`database_errors`.
+    """
+    declared = _header_page_count(db_path, data_key) * PAGE_SIZE
+    if declared > db_path.stat().st_size and not _sidecars(db_path)[0].exists():
+        raise errors.VaultCorrupt("the database file is truncated")
     try:
         with engine.connect() as conn:
-            quick = conn.exec_driver_sql("PRAGMA quick_check(1)").scalar_one()
-            if quick != "ok":
-                raise errors.VaultCorrupt("its structure check failed")
             revision = _current_revision(conn)
     except (DatabaseError, OperationalError) as exc:
-        if "malformed" in str(exc.orig):
-            raise errors.VaultCorrupt(
-                "the database file is truncated or its structure is damaged"
-            ) from exc
-        raise errors.VaultCorrupt("its pages cannot be decrypted or read") from exc
+        raise corruption_error(exc) from exc
     if revision is not None and revision not in schema.KNOWN_REVISIONS:
         raise errors.VaultTooNew(f"schema revision {revision}")
     return revision
+
+
+def corruption_error(exc: DatabaseError) -> errors.VaultCorrupt:
+    """The plain-language error for SQLite's "not a database" or "malformed" failures."""
+    if "malformed" in str(exc.orig):
+        return errors.VaultCorrupt("the database file is truncated or its structure is damaged")
+    return errors.VaultCorrupt("its pages cannot be decrypted or read")
+
+
+def is_corruption(exc: BaseException) -> bool:
+    """True for the SQLite failures that mean a damaged file (not a bug in a query)."""
+    text = str(getattr(exc, "orig", exc))
+    return isinstance(exc, DatabaseError) and (
+        "malformed" in text or "not a database" in text or "hmac check failed" in text
+    )
 
 
 def _header_page_count(db_path: Path, data_key: bytearray) -> int:

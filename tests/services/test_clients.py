@@ -19,7 +19,9 @@ ANA = ClientInput("Ana María", "González", date(1990, 2, 3), preferred_name="A
 
 def test_add_then_read_back_every_field(vault: Vault) -> None:
     data = replace(
-        synthetic_clients(1, seed=7)[0], status=ClientStatus.ACTIVE, discharge_date=None,
+        synthetic_clients(1, seed=7)[0],
+        status=ClientStatus.ACTIVE,
+        discharge_date=None,
         discharge_reason="",
     )
     with vault.unit_of_work() as session:
@@ -44,14 +46,13 @@ def test_list_is_ordered_by_last_then_first_name_and_filters_status(vault: Vault
             ("Ben", "Adams", ClientStatus.ON_HOLD),
             ("Cy", "Brown", ClientStatus.ACTIVE),
         ]:
-            clients.add_client(
-                session, ClientInput(first, last, date(1980, 1, 1), status=status)
-            )
+            clients.add_client(session, ClientInput(first, last, date(1980, 1, 1), status=status))
         gone = clients.add_client(
             session, ClientInput("Di", "Avery", date(1980, 1, 1), intake_date=date(2025, 1, 1))
         )
         clients.discharge_client(session, gone, date(2026, 1, 1), "Goals met.")
     with vault.session() as session:
+
         def names(status: clients.StatusFilter) -> list[str]:
             return [r.legal_first_name for r in clients.list_clients(session, status)]
 
@@ -106,9 +107,7 @@ def test_update_and_tombstone(vault: Vault) -> None:
         ("Beatriz", "González", date(1990, 2, 3), False),  # another person
     ],
 )
-def test_likely_duplicates(
-    vault: Vault, first: str, last: str, dob: date, expected: bool
-) -> None:
+def test_likely_duplicates(vault: Vault, first: str, last: str, dob: date, expected: bool) -> None:
     with vault.unit_of_work() as session:
         clients.add_client(session, ANA)
     with vault.session() as session:

@@ -28,7 +28,7 @@ def alembic_revisions() -> list[str]:
 
 def test_known_revisions_are_alembics_in_order() -> None:
     assert list(schema.KNOWN_REVISIONS) == alembic_revisions()
-    assert schema.HEAD == alembic_revisions()[-1]
+    assert alembic_revisions()[-1] == schema.HEAD
 
 
 def test_models_and_migrations_describe_the_same_schema(vault_folder: tuple[Path, str]) -> None:

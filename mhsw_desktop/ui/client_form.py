@@ -12,7 +12,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -266,7 +266,7 @@ class ClientFormDialog(QDialog):
             for row in duplicates[:5]
         )
         box = QMessageBox(self)
-        box.setTextFormat(QMessageBox.TextFormat.PlainText)
+        box.setTextFormat(Qt.TextFormat.PlainText)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle("Possible duplicate")
         box.setText(

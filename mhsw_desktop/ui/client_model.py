@@ -164,7 +164,7 @@ class ClientTableModel(QAbstractTableModel):
         self._sort = (column, order)
         if not self._rows:
             return
-        self.layoutAboutToBeChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        self.layoutAboutToBeChanged.emit()
         old_persistent = self.persistentIndexList()
         old_ids = [self._rows[i.row()].id for i in old_persistent]
         self._sort_rows(column, order)
@@ -174,7 +174,7 @@ class ClientTableModel(QAbstractTableModel):
             for client_id, i in zip(old_ids, old_persistent, strict=True)
         ]
         self.changePersistentIndexList(old_persistent, new_persistent)
-        self.layoutChanged.emit([], QAbstractTableModel.LayoutChangeHint.VerticalSortHint)
+        self.layoutChanged.emit()
 
     def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
         if column in (DOB, INTAKE):

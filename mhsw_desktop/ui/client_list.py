@@ -93,6 +93,8 @@ class ClientListPane(QWidget):
         self.table.verticalHeader().hide()
         self.table.setTabKeyNavigation(False)
         header = self.table.horizontalHeader()
+        header.setAccessibleName("Client list columns (click to sort)")
+        self.table.verticalHeader().setAccessibleName("Client rows")
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)

@@ -203,6 +203,9 @@ class ClientFilterProxy(QSortFilterProxyModel):
         self._text = ""
         self._status = "current"
         self._allowed = _STATUSES["current"]
+        self._source: ClientTableModel | None = None
+        self._accepted: list[bool] = []
+        self._verdicts_for: list[str] | None = None
         self.setRecursiveFilteringEnabled(False)
         self.setDynamicSortFilter(True)
 
@@ -221,6 +224,7 @@ class ClientFilterProxy(QSortFilterProxyModel):
             return
         self.beginFilterChange()
         self._words = words
+        self._verdicts_for = None
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_status_filter(self, key: str) -> None:
@@ -231,16 +235,39 @@ class ClientFilterProxy(QSortFilterProxyModel):
         self.beginFilterChange()
         self._status = key
         self._allowed = _STATUSES[key]
+        self._verdicts_for = None
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
-        source = self.sourceModel()
-        if not isinstance(source, ClientTableModel):
+        """Looks the answer up in a list computed for all rows at once (see :meth:`_verdicts`)."""
+        source = self._source
+        if source is None:
             return True
-        if source.statuses[source_row] not in self._allowed:
-            return False
-        key = source.keys[source_row]
-        return all(word in key for word in self._words)
+        if self._verdicts_for is not source.keys:
+            self._verdicts(source)
+        return self._accepted[source_row]
+
+    def setSourceModel(self, model: Any) -> None:
+        self._source = model if isinstance(model, ClientTableModel) else None
+        self._verdicts_for = None
+        super().setSourceModel(model)
+
+    def _verdicts(self, source: ClientTableModel) -> None:
+        """One pass over the precomputed keys; cheaper than judging row by row from C++.
+
+        It is redone whenever the source's key list is a different object (a reset or a
+        sort rebinds it) or the filter changed.
+        """
+        allowed, words = self._allowed, self._words
+        statuses = source.statuses
+        if words:
+            self._accepted = [
+                statuses[n] in allowed and all(w in key for w in words)
+                for n, key in enumerate(source.keys)
+            ]
+        else:
+            self._accepted = [status in allowed for status in statuses]
+        self._verdicts_for = source.keys
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Let the source model sort on its precomputed keys (fast for long lists)."""

@@ -69,7 +69,7 @@ def test_damaged_vault_message_is_plain(qtbot, runner, filled_vault):
 def test_recovery_key_unlock_forces_a_new_passphrase(qtbot, runner, filled_vault):
     from mhsw_desktop.vault.vault import Vault
 
-    folder, old_passphrase, recovery = filled_vault
+    folder, _old_passphrase, recovery = filled_vault
     dialog = make_dialog(qtbot, runner, folder)
     dialog.use_recovery.setChecked(True)
     assert dialog.recovery.isVisible() and not dialog.passphrase.isVisible()

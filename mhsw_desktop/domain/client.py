@@ -64,3 +64,5 @@ class Client(Record, Base):
     discharge_date: Mapped[date | None] = mapped_column(default=None)
     discharge_reason: Mapped[str] = mapped_column(Text, default="")
     important_to_know: Mapped[str] = mapped_column(Text, default="")
+    #: folded names, phone, email and birth date, kept in step by the services
+    search_key: Mapped[str] = mapped_column(Text, default="")

@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 
 from mhsw_desktop.domain.client import LIMITS, ClientStatus
+from mhsw_desktop.domain.text import fold
 from mhsw_desktop.errors import ValidationError
 
 EARLIEST_BIRTH = date(1900, 1, 1)
@@ -117,3 +118,23 @@ def client_errors(data: ClientInput, today: date) -> dict[str, str]:
     elif data.discharge_date is not None:
         errors["discharge_date"] = "is only set for a discharged client"
     return errors
+
+
+def search_key(data: ClientInput) -> str:
+    """The folded text a client is found by: names, phone (also as bare digits), email, birth.
+
+    Stored with the record (inside the encrypted database) so that lists need no
+    folding at load time.
+    """
+    digits = "".join(ch for ch in data.phone if ch.isdigit())
+    dob = data.date_of_birth.isoformat() if data.date_of_birth else ""
+    parts = (
+        data.legal_first_name,
+        data.legal_last_name,
+        data.preferred_name,
+        data.phone,
+        digits,
+        data.email,
+        dob,
+    )
+    return fold(" ".join(p for p in parts if p))

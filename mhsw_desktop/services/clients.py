@@ -5,14 +5,14 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from mhsw_desktop.domain.client import Client, ClientStatus
-from mhsw_desktop.domain.client_rules import ClientInput, normalised
-from mhsw_desktop.domain.ids import utcnow
+from mhsw_desktop.domain.client_rules import ClientInput, normalised, search_key
+from mhsw_desktop.domain.ids import utcnow, uuid_from_hex
 from mhsw_desktop.domain.text import fold
 from mhsw_desktop.errors import NotFoundError
 
@@ -33,6 +33,8 @@ class ClientRow:
     phone: str
     status: ClientStatus
     intake_date: date
+    #: folded text to match a filter against (see ``domain.client_rules.search_key``)
+    search_key: str = ""
 
     @property
     def display_name(self) -> str:
@@ -67,7 +69,7 @@ class ClientDetail:
 
 
 _ROW_COLUMNS = (
-    Client.id,
+    type_coerce(Client.id, String),  # raw hex: converted by the fast path in _row
     Client.legal_first_name,
     Client.legal_last_name,
     Client.preferred_name,
@@ -76,18 +78,34 @@ _ROW_COLUMNS = (
     Client.phone,
     Client.status,
     Client.intake_date,
+    Client.search_key,
 )
 
 
-def _row(values: tuple[object, ...]) -> ClientRow:
-    row = ClientRow(*values)  # type: ignore[arg-type]
-    return replace(row, status=ClientStatus(row.status))
+_STATUS = {status.value: status for status in ClientStatus}
+
+
+def _row(values: tuple[Any, ...]) -> ClientRow:
+    hex_id, first, last, preferred, pronouns, dob, phone, status, intake, key = values
+    return ClientRow(
+        uuid_from_hex(hex_id),
+        first,
+        last,
+        preferred,
+        pronouns,
+        dob,
+        phone,
+        _STATUS[status],
+        intake,
+        key,
+    )
 
 
 def _apply(client: Client, data: ClientInput) -> None:
     for f in fields(ClientInput):
         value = getattr(data, f.name)
         setattr(client, f.name, value.value if isinstance(value, ClientStatus) else value)
+    client.search_key = search_key(data)
 
 
 def _live(session: Session, client_id: uuid.UUID) -> Client:
@@ -159,7 +177,8 @@ def list_clients(session: Session, status: StatusFilter = "current") -> list[Cli
     elif status != "all":
         query = query.where(Client.status == ClientStatus(status).value)
     query = query.order_by(Client.legal_last_name, Client.legal_first_name)
-    return [_row(tuple(values)) for values in session.execute(query)]
+    # Core, not ORM loading: thousands of rows, and only plain values are wanted.
+    return [_row(tuple(values)) for values in session.connection().execute(query).all()]
 
 
 def count_clients(session: Session) -> int:
@@ -185,7 +204,7 @@ def likely_duplicates(
     last = fold(data.legal_last_name.strip())
     firsts = {fold(n.strip()) for n in (data.legal_first_name, data.preferred_name) if n.strip()}
     found = []
-    for values in session.execute(query):
+    for values in session.connection().execute(query):
         row = _row(tuple(values))
         if row.id == exclude or fold(row.legal_last_name) != last:
             continue

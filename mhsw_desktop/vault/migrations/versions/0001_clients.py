@@ -35,6 +35,7 @@ def upgrade() -> None:
         sa.Column("discharge_date", sa.Date(), nullable=True),
         sa.Column("discharge_reason", sa.Text(), nullable=False),
         sa.Column("important_to_know", sa.Text(), nullable=False),
+        sa.Column("search_key", sa.Text(), nullable=False),
         sa.CheckConstraint(
             "status IN ('active', 'on_hold', 'discharged')", name="ck_clients_status"
         ),

@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import time
 import uuid
-from typing import Any
 from datetime import UTC, datetime
+from typing import Any
 
 
 def new_id() -> uuid.UUID:

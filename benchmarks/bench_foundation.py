@@ -22,14 +22,14 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine  # noqa: E402
-from sqlalchemy.orm import Session  # noqa: E402
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 
-from mhsw_desktop.services.clients import list_clients  # noqa: E402
-from mhsw_desktop.services.synthetic import fill_demo  # noqa: E402
-from mhsw_desktop.vault import kdf  # noqa: E402
-from mhsw_desktop.vault.keyfile import KeyFile  # noqa: E402
-from mhsw_desktop.vault.vault import DB_NAME, KEY_NAME, Vault, is_vault  # noqa: E402
+from mhsw_desktop.services.clients import list_clients
+from mhsw_desktop.services.synthetic import fill_demo
+from mhsw_desktop.vault import kdf
+from mhsw_desktop.vault.keyfile import KeyFile
+from mhsw_desktop.vault.vault import DB_NAME, KEY_NAME, Vault, is_vault
 
 PASSPHRASE = "benchmark harbor lantern 314 quill"
 OUT = ROOT / "bench-out"

@@ -137,7 +137,7 @@ class ClientFormDialog(QDialog):
             self._connect_change(name, widget)
         self._revalidate()
         chars = self.fontMetrics().averageCharWidth()
-        self.resize(chars * 80, self.fontMetrics().height() * 40)
+        self.resize(chars * 110, self.fontMetrics().height() * 44)
 
     # -- building ----------------------------------------------------------------
     def _make_field(self, name: str, kind: str) -> QWidget:

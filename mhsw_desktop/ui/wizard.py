@@ -289,7 +289,7 @@ class SetupWizard(QWizard):
             (QWizard.WizardButton.HelpButton, "Help"),
         ):
             self.button(which).setAccessibleName(name)
-        width = self.fontMetrics().averageCharWidth() * 80
+        width = self.fontMetrics().averageCharWidth() * 100
         self.resize(width, int(width * 0.7))
 
     def create_vault(self, done: Any, failed: Any) -> None:

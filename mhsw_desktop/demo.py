@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mhsw_desktop.vault import kdf
-from mhsw_desktop.vault.vault import Vault, is_vault
-
 #: shown on the unlock screen of the demo vault; never use it for real records
 DEMO_PASSPHRASE = "demo-vault harbor lantern 7"  # noqa: S105 (synthetic data only)
 DEMO_CLIENTS = 200
@@ -31,6 +28,8 @@ def default_demo_folder() -> Path:
 def ensure_demo_vault(folder: Path | None = None) -> Path:
     """Create and fill the demo vault on first use; return its folder."""
     from mhsw_desktop.services.synthetic import fill_demo
+    from mhsw_desktop.vault import kdf
+    from mhsw_desktop.vault.vault import Vault, is_vault
 
     folder = folder or default_demo_folder()
     if is_vault(folder):

@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.settings import Settings
-from mhsw_desktop.ui.unlock_dialog import LazyThrottle, UnlockDialog
+from mhsw_desktop.ui.unlock_dialog import UnlockDialog
+from mhsw_desktop.vault.throttle import UnlockThrottle
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ class AppController(QObject):
         self.kdf_params = kdf_params
         self.quit_on_close = quit_on_close
         self.runner = OperationRunner(self)
-        self.throttle = LazyThrottle()
+        self.throttle = UnlockThrottle()
         self.folder: Path | None = None
         self.demo_passphrase: str | None = None
         self.main_window: Any = None

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
@@ -71,8 +72,12 @@ class OperationRunner(QObject):
         self._pending[op_id] = _Pending(on_success, on_error, changes, self._generation)
         future = self._executor.submit(fn)
         self._futures[op_id] = future
-        future.add_done_callback(lambda f, op_id=op_id: self._done.emit(op_id, f))
+        future.add_done_callback(partial(self._emit_done, op_id))
         return op_id
+
+    def _emit_done(self, op_id: int, future: Future[Any]) -> None:
+        """Called on the worker thread: hand the finished future to the GUI thread."""
+        self._done.emit(op_id, future)
 
     def query(
         self,

@@ -55,8 +55,9 @@ class Settings:
         if setting.type is bool and isinstance(value, str):
             return value.lower() in {"1", "true", "yes"}
         if setting.type in (int, str, bool):
+            convert: Any = setting.type
             try:
-                return setting.type(value)
+                return convert(value)
             except (TypeError, ValueError):
                 return setting.default
         if not isinstance(value, setting.type):

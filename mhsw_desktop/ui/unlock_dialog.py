@@ -249,25 +249,3 @@ class UnlockDialog(QDialog):
         if self._busy:
             return
         super().reject()
-
-
-class LazyThrottle:
-    """The vault's :class:`UnlockThrottle`, made on the first failure, so that showing
-    the unlock dialog does not load the database libraries."""
-
-    def __init__(self) -> None:
-        self._inner: Any = None
-
-    def remaining(self) -> float:
-        return 0.0 if self._inner is None else float(self._inner.remaining())
-
-    def record_success(self) -> None:
-        if self._inner is not None:
-            self._inner.record_success()
-
-    def record_failure(self) -> float:
-        if self._inner is None:
-            from mhsw_desktop.vault.throttle import UnlockThrottle
-
-            self._inner = UnlockThrottle()
-        return float(self._inner.record_failure())

@@ -1,6 +1,5 @@
-"""The encrypted vault: keys, the SQLCipher engine, migrations (no Qt here)."""
+"""The encrypted vault: keys, the SQLCipher engine, migrations (no Qt here).
 
-from mhsw_desktop.vault.errors import VaultError
-from mhsw_desktop.vault.vault import Vault, VaultInfo
-
-__all__ = ["Vault", "VaultError", "VaultInfo"]
+Import the submodules directly (``mhsw_desktop.vault.vault``…): this package file stays
+empty so that light modules such as ``throttle`` or ``passphrase`` load no SQLAlchemy.
+"""

@@ -7,18 +7,6 @@ from datetime import date
 import pytest
 from PySide6.QtCore import QSettings, QStandardPaths
 
-import mhsw_desktop.ui  # noqa: F401  (applies the PySide6 refcount guard before Qt runs)
-
-#: the offscreen platform (tests only) warns whenever a window's size hints change; it is
-#: not a fault of the code under test. Every other Qt warning still fails the test.
-OFFSCREEN_NOISE = r"^This plugin does not support propagateSizeHints\(\)$"
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "tests/ui/" in item.nodeid.replace("\\", "/"):
-            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE))
-
 
 @pytest.fixture(autouse=True)
 def isolated_settings(tmp_path, qapp):

@@ -16,8 +16,9 @@ from PySide6.QtWidgets import (
 
 from mhsw_desktop.ui.client_form import ClientFormDialog, DischargeDialog
 from mhsw_desktop.ui.main_window import MainWindow
-from mhsw_desktop.ui.unlock_dialog import LazyThrottle, UnlockDialog
+from mhsw_desktop.ui.unlock_dialog import UnlockDialog
 from mhsw_desktop.ui.wizard import SetupWizard
+from mhsw_desktop.vault.throttle import UnlockThrottle
 
 INTERACTIVE = (
     QAbstractButton,
@@ -58,7 +59,7 @@ def test_wizard(qtbot, runner, tmp_path, wizard_page):
 
 
 def test_unlock_dialog(qtbot, runner, tmp_path):
-    dialog = UnlockDialog(tmp_path, runner, LazyThrottle())
+    dialog = UnlockDialog(tmp_path, runner, UnlockThrottle())
     qtbot.addWidget(dialog)
     dialog.show()
     assert unnamed(dialog) == []

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from mhsw_desktop.ui.unlock_dialog import LazyThrottle, UnlockDialog
+from mhsw_desktop.ui.unlock_dialog import UnlockDialog
+from mhsw_desktop.vault.throttle import UnlockThrottle
 
 NEW_PASSPHRASE = "otter lantern quarry mosaic 19"
 
 
 def make_dialog(qtbot, runner, folder, throttle=None):
-    dialog = UnlockDialog(folder, runner, throttle or LazyThrottle())
+    dialog = UnlockDialog(folder, runner, throttle or UnlockThrottle())
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -47,7 +48,7 @@ def test_wrong_passphrase_shows_plain_message_and_throttles(qtbot, runner, fille
 
 def test_throttle_outlives_the_dialog(qtbot, runner, filled_vault):
     folder, _passphrase, _recovery = filled_vault
-    throttle = LazyThrottle()
+    throttle = UnlockThrottle()
     dialog = make_dialog(qtbot, runner, folder, throttle)
     for attempt in range(3):
         dialog.error.setText("")
@@ -109,7 +110,7 @@ def test_wrong_recovery_key_is_plain(qtbot, runner, filled_vault):
 
 
 def test_demo_banner_shows_the_passphrase(qtbot, runner, tmp_path):
-    dialog = UnlockDialog(tmp_path, runner, LazyThrottle(), demo_passphrase="demo words here")
+    dialog = UnlockDialog(tmp_path, runner, UnlockThrottle(), demo_passphrase="demo words here")
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.demo_banner.isVisible()

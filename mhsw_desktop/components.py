@@ -1,0 +1,25 @@
+"""The third-party components shipped in the build and their licences (shown in About)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Component:
+    name: str
+    licence: str
+    purpose: str
+
+
+COMPONENTS: tuple[Component, ...] = (
+    Component("Qt 6 / PySide6", "LGPL-3.0", "windows, dialogs and printing"),
+    Component("SQLCipher (through sqlcipher3)", "BSD-3-Clause / zlib", "the encrypted database"),
+    Component("SQLAlchemy", "MIT", "typed models and queries"),
+    Component("Alembic", "MIT", "schema migrations"),
+    Component("cryptography", "Apache-2.0 or BSD-3-Clause", "Argon2id and AES-256-GCM"),
+    Component("ReportLab", "BSD-3-Clause", "printed reports"),
+    Component("platformdirs", "MIT", "where the vault lives by default"),
+    Component("zxcvbn (Python port)", "MIT", "passphrase strength feedback"),
+    Component("Python", "PSF-2.0", "the runtime"),
+)

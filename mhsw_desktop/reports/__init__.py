@@ -1,0 +1,1 @@
+"""ReportLab report builders, one per report, fed plain dataclasses (no Qt). Empty until #7."""

@@ -44,7 +44,7 @@ class Client(Record, Base):
         CheckConstraint(
             "(status = 'discharged') = (discharge_date IS NOT NULL)", name="discharge_date"
         ),
-        Index("ix_clients_name", "legal_last_name", "legal_first_name"),
+        Index("ix_clients_sort_name", "sort_name"),
         Index("ix_clients_dob", "date_of_birth"),
         Index("ix_clients_status", "status"),
     )
@@ -66,3 +66,5 @@ class Client(Record, Base):
     important_to_know: Mapped[str] = mapped_column(Text, default="")
     #: folded names, phone, email and birth date, kept in step by the services
     search_key: Mapped[str] = mapped_column(Text, default="")
+    #: folded "last NUL first NUL preferred": lists come sorted as people read names
+    sort_name: Mapped[str] = mapped_column(Text, default="")

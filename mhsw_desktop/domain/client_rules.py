@@ -138,3 +138,8 @@ def search_key(data: ClientInput) -> str:
         dob,
     )
     return fold(" ".join(p for p in parts if p))
+
+
+def sort_name(data: ClientInput) -> str:
+    """The key clients sort by: last, first and preferred name, folded (separated by NUL)."""
+    return fold(f"{data.legal_last_name}\x00{data.legal_first_name}\x00{data.preferred_name}")

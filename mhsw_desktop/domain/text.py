@@ -28,6 +28,8 @@ _EXTRA = str.maketrans(
 
 def fold(text: str) -> str:
     """Lower-case ``text`` and strip its diacritics, for comparison only (never shown)."""
+    if text.isascii():  # most names: nothing to decompose (ASCII casefold is lower)
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.translate(_EXTRA))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.casefold()

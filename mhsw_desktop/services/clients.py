@@ -11,7 +11,7 @@ from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from mhsw_desktop.domain.client import Client, ClientStatus
-from mhsw_desktop.domain.client_rules import ClientInput, normalised, search_key
+from mhsw_desktop.domain.client_rules import ClientInput, normalised, search_key, sort_name
 from mhsw_desktop.domain.ids import utcnow, uuid_from_hex
 from mhsw_desktop.domain.text import fold
 from mhsw_desktop.errors import NotFoundError
@@ -35,6 +35,8 @@ class ClientRow:
     intake_date: date
     #: folded text to match a filter against (see ``domain.client_rules.search_key``)
     search_key: str = ""
+    #: folded last, first and preferred name: the order lists come in
+    sort_name: str = ""
 
     @property
     def display_name(self) -> str:
@@ -79,6 +81,7 @@ _ROW_COLUMNS = (
     Client.status,
     Client.intake_date,
     Client.search_key,
+    Client.sort_name,
 )
 
 
@@ -86,7 +89,7 @@ _STATUS = {status.value: status for status in ClientStatus}
 
 
 def _row(values: tuple[Any, ...]) -> ClientRow:
-    hex_id, first, last, preferred, pronouns, dob, phone, status, intake, key = values
+    hex_id, first, last, preferred, pronouns, dob, phone, status, intake, key, order = values
     return ClientRow(
         uuid_from_hex(hex_id),
         first,
@@ -98,6 +101,7 @@ def _row(values: tuple[Any, ...]) -> ClientRow:
         _STATUS[status],
         intake,
         key,
+        order,
     )
 
 
@@ -106,6 +110,7 @@ def _apply(client: Client, data: ClientInput) -> None:
         value = getattr(data, f.name)
         setattr(client, f.name, value.value if isinstance(value, ClientStatus) else value)
     client.search_key = search_key(data)
+    client.sort_name = sort_name(data)
 
 
 def _live(session: Session, client_id: uuid.UUID) -> Client:
@@ -170,13 +175,13 @@ def get_client(session: Session, client_id: uuid.UUID) -> ClientDetail:
 
 
 def list_clients(session: Session, status: StatusFilter = "current") -> list[ClientRow]:
-    """Clients ordered by last then first name. ``current`` is active plus on hold."""
+    """Clients ordered by last then first name (folded). ``current`` is active plus on hold."""
     query = select(*_ROW_COLUMNS).where(Client.deleted_at.is_(None))
     if status == "current":
         query = query.where(Client.status != ClientStatus.DISCHARGED.value)
     elif status != "all":
         query = query.where(Client.status == ClientStatus(status).value)
-    query = query.order_by(Client.legal_last_name, Client.legal_first_name)
+    query = query.order_by(Client.sort_name)
     # Core, not ORM loading: thousands of rows, and only plain values are wanted.
     return [_row(tuple(values)) for values in session.connection().execute(query).all()]
 

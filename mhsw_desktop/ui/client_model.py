@@ -1,9 +1,9 @@
 """The client list as a Qt table model, and the proxy that filters it as the user types.
 
-Filtering folds case and diacritics (``fold``) on a search key computed once per row,
-so "gonzalez" finds "González" and each keystroke costs one plain ``in`` per row.
-Sorting is done by the source model on precomputed keys (the proxy hands it over),
-which keeps a 10,000-client list quick to sort.
+Filtering matches the folded search key each row carries from the vault (case and
+diacritics folded, so "gonzalez" finds "González"). Sorting is done by the source model
+on keys computed once per column. Both are whole-list passes in Python, never a Python
+call per row from C++: a keystroke over 10,000 clients costs a few milliseconds.
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (
+    QAbstractProxyModel,
     QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 
@@ -53,7 +53,10 @@ def _digits(text: str) -> str:
 
 
 def search_key(row: Any) -> str:
-    """The folded text a row is matched against: names, phone (also bare digits), dob."""
+    """The folded text a row is matched against; the vault stores it with each client."""
+    stored = getattr(row, "search_key", "")
+    if stored:
+        return str(stored)
     parts = (
         row.legal_first_name,
         row.legal_last_name,
@@ -65,27 +68,55 @@ def search_key(row: Any) -> str:
     return fold(" ".join(p for p in parts if p))
 
 
+def _cell(row: Any, column: int) -> str:
+    if column == NAME:
+        return str(row.display_name)
+    if column == DOB:
+        return str(row.date_of_birth.isoformat())
+    if column == INTAKE:
+        return str(row.intake_date.isoformat())
+    if column == STATUS:
+        return str(row.status.label)
+    return str(getattr(row, COLUMNS[column][1]))
+
+
+def _sort_key(row: Any, column: int) -> str:
+    if column == NAME:
+        stored = getattr(row, "sort_name", "")
+        if stored:
+            return str(stored)
+        return fold(f"{row.legal_last_name}\x00{row.legal_first_name}\x00{row.preferred_name}")
+    if column in (DOB, INTAKE):
+        return _cell(row, column)  # ISO dates sort as text
+    return fold(_cell(row, column))
+
+
 class ClientTableModel(QAbstractTableModel):
-    """Rows of ``ClientRow`` (from ``services.clients.list_clients``), read-only."""
+    """Rows of ``ClientRow`` (from ``services.clients.list_clients``), read-only.
+
+    It only ever resets (new rows) or re-sorts (a layout change): the proxy relies on it.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._rows: list[Any] = []
-        self._cells: list[tuple[str, ...]] = []
         #: folded search key per row (public for the proxy: no data() call per row)
         self.keys: list[str] = []
         #: status value per row, for the proxy's status filter
         self.statuses: list[str] = []
         self._sort: tuple[int, Qt.SortOrder] | None = None
+        self._name_keys: list[str] | None = None
 
     # -- contents -------------------------------------------------------------------
     def set_rows(self, rows: Sequence[Any]) -> None:
         """Replace every row (a reset: views drop their old items)."""
         self.beginResetModel()
         self._rows = list(rows)
-        self._precompute()
+        self._name_keys = None
         if self._sort is not None:
             self._sort_rows(*self._sort)
+        self.keys = [search_key(r) for r in self._rows]
+        self.statuses = [r.status.value for r in self._rows]
         self.endResetModel()
 
     def clear(self) -> None:
@@ -102,22 +133,6 @@ class ClientTableModel(QAbstractTableModel):
                 return number
         return -1
 
-    def _precompute(self) -> None:
-        self._cells = [
-            (
-                r.display_name,
-                r.preferred_name,
-                r.pronouns,
-                r.date_of_birth.isoformat(),
-                r.phone,
-                r.status.label,
-                r.intake_date.isoformat(),
-            )
-            for r in self._rows
-        ]
-        self.keys = [search_key(r) for r in self._rows]
-        self.statuses = [r.status.value for r in self._rows]
-
     # -- Qt's model interface ----------------------------------------------------
     def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -132,7 +147,7 @@ class ClientTableModel(QAbstractTableModel):
         if not (0 <= row < len(self._rows) and 0 <= column < len(COLUMNS)):
             return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._cells[row][column]
+            return _cell(self._rows[row], column)
         if role == ID_ROLE:
             return self._rows[row].id
         return None
@@ -166,36 +181,42 @@ class ClientTableModel(QAbstractTableModel):
             return
         self.layoutAboutToBeChanged.emit()
         old_persistent = self.persistentIndexList()
-        old_ids = [self._rows[i.row()].id for i in old_persistent]
-        self._sort_rows(column, order)
-        position = {r.id: n for n, r in enumerate(self._rows)}
+        old_rows = [self._rows[i.row()] for i in old_persistent]
+        moved = self._sort_rows(column, order)
+        self.keys = [self.keys[n] for n in moved]
+        self.statuses = [self.statuses[n] for n in moved]
+        position = {id(r): n for n, r in enumerate(self._rows)}
         new_persistent = [
-            self.index(position[client_id], i.column())
-            for client_id, i in zip(old_ids, old_persistent, strict=True)
+            self.index(position[id(row)], i.column())
+            for row, i in zip(old_rows, old_persistent, strict=True)
         ]
         self.changePersistentIndexList(old_persistent, new_persistent)
         self.layoutChanged.emit()
 
-    def _sort_rows(self, column: int, order: Qt.SortOrder) -> None:
-        if column in (DOB, INTAKE):
-            keys = [cells[column] for cells in self._cells]  # ISO dates sort as text
-        else:
-            keys = [fold(cells[column]) for cells in self._cells]
+    def _sort_rows(self, column: int, order: Qt.SortOrder) -> list[int]:
+        """Reorder the rows; return the old position of each new row."""
+        if self._name_keys is None:
+            self._name_keys = [_sort_key(r, NAME) for r in self._rows]
+        names = self._name_keys
+        keys = names if column == NAME else [_sort_key(r, column) for r in self._rows]
         # the name breaks ties so that equal cells keep a stable, readable order
-        names = [fold(cells[NAME]) for cells in self._cells]
-        order_ = sorted(
+        moved = sorted(
             range(len(self._rows)),
             key=lambda n: (keys[n], names[n]),
             reverse=order == Qt.SortOrder.DescendingOrder,
         )
-        self._rows = [self._rows[n] for n in order_]
-        self._cells = [self._cells[n] for n in order_]
-        self.keys = [self.keys[n] for n in order_]
-        self.statuses = [self.statuses[n] for n in order_]
+        self._rows = [self._rows[n] for n in moved]
+        self._name_keys = [names[n] for n in moved]
+        return moved
 
 
-class ClientFilterProxy(QSortFilterProxyModel):
-    """Shows the rows whose folded key holds every typed word, in the chosen status set."""
+class ClientFilterProxy(QAbstractProxyModel):
+    """Shows the rows whose folded key holds every typed word, in the chosen status set.
+
+    A list maps proxy rows to source rows; a filter change recomputes it in one pass and
+    announces a layout change, keeping selected rows that still match selected.
+    ``sort`` is handed to the source model.
+    """
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -204,10 +225,10 @@ class ClientFilterProxy(QSortFilterProxyModel):
         self._status = "current"
         self._allowed = _STATUSES["current"]
         self._source: ClientTableModel | None = None
-        self._accepted: list[bool] = []
-        self._verdicts_for: list[str] | None = None
-        self.setRecursiveFilteringEnabled(False)
-        self.setDynamicSortFilter(True)
+        self._map: list[int] = []  # proxy row -> source row
+        self._inverse: list[int] = []  # source row -> proxy row, or -1
+        #: persistent indexes carried across a source re-sort: (source, proxy)
+        self._pending: list[tuple[QPersistentModelIndex, QModelIndex]] = []
 
     @property
     def filter_text(self) -> str:
@@ -220,59 +241,146 @@ class ClientFilterProxy(QSortFilterProxyModel):
     def set_filter_text(self, text: str) -> None:
         words = tuple(fold(text).split())
         self._text = text
-        if words == self._words:
-            return
-        self.beginFilterChange()
-        self._words = words
-        self._verdicts_for = None
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        if words != self._words:
+            self._words = words
+            self._refilter()
 
     def set_status_filter(self, key: str) -> None:
         if key not in _STATUSES:
             raise ValueError(f"unknown status filter {key!r}")
-        if key == self._status:
-            return
-        self.beginFilterChange()
-        self._status = key
-        self._allowed = _STATUSES[key]
-        self._verdicts_for = None
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        if key != self._status:
+            self._status = key
+            self._allowed = _STATUSES[key]
+            self._refilter()
 
-    def filterAcceptsRow(self, source_row: int, source_parent: ModelIndex) -> bool:
-        """Looks the answer up in a list computed for all rows at once (see :meth:`_verdicts`)."""
+    # -- the mapping ------------------------------------------------------------------
+    def _compute(self) -> None:
         source = self._source
         if source is None:
-            return True
-        if self._verdicts_for is not source.keys:
-            self._verdicts(source)
-        return self._accepted[source_row]
-
-    def setSourceModel(self, model: Any) -> None:
-        self._source = model if isinstance(model, ClientTableModel) else None
-        self._verdicts_for = None
-        super().setSourceModel(model)
-
-    def _verdicts(self, source: ClientTableModel) -> None:
-        """One pass over the precomputed keys; cheaper than judging row by row from C++.
-
-        It is redone whenever the source's key list is a different object (a reset or a
-        sort rebinds it) or the filter changed.
-        """
-        allowed, words = self._allowed, self._words
-        statuses = source.statuses
-        if words:
-            self._accepted = [
-                statuses[n] in allowed and all(w in key for w in words)
+            self._map, self._inverse = [], []
+            return
+        allowed, words, statuses = self._allowed, self._words, source.statuses
+        everything = len(allowed) == len(_STATUSES["all"])
+        if not words:
+            rows = (
+                list(range(len(statuses)))
+                if everything
+                else [n for n, status in enumerate(statuses) if status in allowed]
+            )
+        elif len(words) == 1:
+            (word,) = words
+            rows = [
+                n
                 for n, key in enumerate(source.keys)
+                if word in key and (everything or statuses[n] in allowed)
             ]
         else:
-            self._accepted = [status in allowed for status in statuses]
-        self._verdicts_for = source.keys
+            rows = [
+                n
+                for n, key in enumerate(source.keys)
+                if all(w in key for w in words) and (everything or statuses[n] in allowed)
+            ]
+        inverse = [-1] * len(statuses)
+        for proxy_row, source_row in enumerate(rows):
+            inverse[source_row] = proxy_row
+        self._map, self._inverse = rows, inverse
+
+    def _refilter(self) -> None:
+        """Recompute the mapping inside a layout change, carrying persistent indexes."""
+        self.layoutAboutToBeChanged.emit()
+        old = self.persistentIndexList()
+        old_source = [self._map[i.row()] if 0 <= i.row() < len(self._map) else -1 for i in old]
+        self._compute()
+        new = [
+            self.index(self._inverse[s], i.column())
+            if s >= 0 and self._inverse[s] >= 0
+            else QModelIndex()
+            for s, i in zip(old_source, old, strict=True)
+        ]
+        self.changePersistentIndexList(old, new)
+        self.layoutChanged.emit()
+
+    # -- following the source ---------------------------------------------------------
+    def setSourceModel(self, model: Any) -> None:
+        if not isinstance(model, ClientTableModel):
+            raise TypeError("ClientFilterProxy filters a ClientTableModel")
+        self.beginResetModel()
+        if self._source is not None:
+            self._source.modelAboutToBeReset.disconnect(self.beginResetModel)
+            self._source.modelReset.disconnect(self._source_reset)
+            self._source.layoutAboutToBeChanged.disconnect(self._source_layout_about)
+            self._source.layoutChanged.disconnect(self._source_layout_changed)
+        self._source = model
+        super().setSourceModel(model)
+        model.modelAboutToBeReset.connect(self.beginResetModel)
+        model.modelReset.connect(self._source_reset)
+        model.layoutAboutToBeChanged.connect(self._source_layout_about)
+        model.layoutChanged.connect(self._source_layout_changed)
+        self._compute()
+        self.endResetModel()
+
+    def _source_reset(self) -> None:
+        self._compute()
+        self.endResetModel()
+
+    def _source_layout_about(self, *_args: Any) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self._pending = [
+            (QPersistentModelIndex(self.mapToSource(i)), i) for i in self.persistentIndexList()
+        ]
+
+    def _source_layout_changed(self, *_args: Any) -> None:
+        self._compute()
+        old = [proxy for _source, proxy in self._pending]
+        new = [self.mapFromSource(source) for source, _proxy in self._pending]
+        self.changePersistentIndexList(old, new)
+        self._pending = []
+        self.layoutChanged.emit()
+
+    # -- Qt's proxy interface ---------------------------------------------------------
+    def index(self, row: int, column: int, parent: ModelIndex = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if parent.isValid() or not (0 <= row < len(self._map)):
+            return QModelIndex()
+        if not 0 <= column < self.columnCount():
+            return QModelIndex()
+        return self.createIndex(row, column)
+
+    def parent(self, index: ModelIndex = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        return QModelIndex()
+
+    def rowCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._map)
+
+    def columnCount(self, parent: ModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() or self._source is None else len(COLUMNS)
+
+    def hasChildren(self, parent: ModelIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and bool(self._map)
+
+    def mapToSource(self, proxy_index: ModelIndex) -> QModelIndex:
+        if self._source is None or not proxy_index.isValid():
+            return QModelIndex()
+        row = proxy_index.row()
+        if not 0 <= row < len(self._map):
+            return QModelIndex()
+        return self._source.index(self._map[row], proxy_index.column())
+
+    def mapFromSource(self, source_index: ModelIndex) -> QModelIndex:
+        if not source_index.isValid() or not 0 <= source_index.row() < len(self._inverse):
+            return QModelIndex()
+        row = self._inverse[source_index.row()]
+        return self.index(row, source_index.column()) if row >= 0 else QModelIndex()
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if self._source is None:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self._source.headerData(section, orientation, role)
+        return section + 1 if role == Qt.ItemDataRole.DisplayRole else None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Let the source model sort on its precomputed keys (fast for long lists)."""
-        source = self.sourceModel()
-        if isinstance(source, ClientTableModel):
-            source.sort(column, order)
-        else:
-            super().sort(column, order)
+        if self._source is not None:
+            self._source.sort(column, order)

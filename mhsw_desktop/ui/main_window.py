@@ -194,11 +194,17 @@ class MainWindow(QMainWindow):
         box.open()
 
     def show_about(self) -> None:
+        from mhsw_desktop.components import COMPONENTS
+
+        parts = "\n".join(f"• {c.name} — {c.licence} ({c.purpose})" for c in COMPONENTS)
+        where = self.vault_label.text() or "No vault is open."
         box = QMessageBox(
             QMessageBox.Icon.Information,
             f"About {APP_NAME}",
             f"{APP_NAME} {__version__}\n\nEncrypted, offline records for mental health "
-            "social workers. Everything stays on this computer.",
+            f"social workers. Everything stays on this computer.\n\n{where}\n"
+            "Backups are kept in the vault folder's backups/ folder.\n\n"
+            f"Built with:\n{parts}",
             parent=self,
         )
         box.setTextFormat(Qt.TextFormat.PlainText)

@@ -36,6 +36,7 @@ def upgrade() -> None:
         sa.Column("discharge_reason", sa.Text(), nullable=False),
         sa.Column("important_to_know", sa.Text(), nullable=False),
         sa.Column("search_key", sa.Text(), nullable=False),
+        sa.Column("sort_name", sa.Text(), nullable=False),
         sa.CheckConstraint(
             "status IN ('active', 'on_hold', 'discharged')", name="ck_clients_status"
         ),
@@ -45,7 +46,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name="pk_clients"),
     )
-    op.create_index("ix_clients_name", "clients", ["legal_last_name", "legal_first_name"])
+    op.create_index("ix_clients_sort_name", "clients", ["sort_name"])
     op.create_index("ix_clients_dob", "clients", ["date_of_birth"])
     op.create_index("ix_clients_status", "clients", ["status"])
 

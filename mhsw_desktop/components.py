@@ -21,5 +21,6 @@ COMPONENTS: tuple[Component, ...] = (
     Component("ReportLab", "BSD-3-Clause", "printed reports"),
     Component("platformdirs", "MIT", "where the vault lives by default"),
     Component("zxcvbn (Python port)", "MIT", "passphrase strength feedback"),
+    Component("simple-icd-10-cm", "MIT", "the ICD-10-CM code set for diagnoses"),
     Component("Python", "PSF-2.0", "the runtime"),
 )

@@ -2,5 +2,22 @@
 
 from mhsw_desktop.domain.base import Base
 from mhsw_desktop.domain.client import Client
+from mhsw_desktop.domain.note import (
+    Addendum,
+    CustomTemplate,
+    Diagnosis,
+    Note,
+    Practitioner,
+    Task,
+)
 
-__all__ = ["Base", "Client"]
+__all__ = [
+    "Addendum",
+    "Base",
+    "Client",
+    "CustomTemplate",
+    "Diagnosis",
+    "Note",
+    "Practitioner",
+    "Task",
+]

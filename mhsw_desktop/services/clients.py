@@ -15,6 +15,7 @@ from mhsw_desktop.domain.client_rules import ClientInput, normalised, search_key
 from mhsw_desktop.domain.ids import utcnow, uuid_from_hex
 from mhsw_desktop.domain.text import fold
 from mhsw_desktop.errors import NotFoundError
+from mhsw_desktop.services.search import index_document, remove_document
 
 StatusFilter = Literal["active", "on_hold", "discharged", "current", "all"]
 STATUS_FILTERS: tuple[StatusFilter, ...] = ("active", "on_hold", "discharged", "current", "all")
@@ -120,6 +121,18 @@ def _live(session: Session, client_id: uuid.UUID) -> Client:
     return client
 
 
+def _index(session: Session, client: Client) -> None:
+    index_document(
+        session,
+        kind="client",
+        ref_id=client.id,
+        client_id=client.id,
+        day=client.intake_date,
+        title=f"{client.legal_first_name} {client.legal_last_name} {client.preferred_name}",
+        body=f"{client.important_to_know} {client.phone} {client.email}",
+    )
+
+
 def add_client(session: Session, data: ClientInput, *, today: date | None = None) -> uuid.UUID:
     """Validate and save a new client; return its id. Raises ValidationError."""
     clean = normalised(data, today or date.today())
@@ -127,6 +140,7 @@ def add_client(session: Session, data: ClientInput, *, today: date | None = None
     _apply(client, clean)
     session.add(client)
     session.flush()
+    _index(session, client)
     return client.id
 
 
@@ -135,8 +149,10 @@ def update_client(
 ) -> None:
     """Replace a client's fields with ``data`` (validated as a whole)."""
     clean = normalised(data, today or date.today())
-    _apply(_live(session, client_id), clean)
+    client = _live(session, client_id)
+    _apply(client, clean)
     session.flush()
+    _index(session, client)
 
 
 def discharge_client(
@@ -163,6 +179,7 @@ def delete_client(session: Session, client_id: uuid.UUID) -> None:
     """Tombstone a client: the row stays (for sync and audit) but no list shows it."""
     _live(session, client_id).deleted_at = utcnow()
     session.flush()
+    remove_document(session, client_id)
 
 
 def get_client(session: Session, client_id: uuid.UUID) -> ClientDetail:

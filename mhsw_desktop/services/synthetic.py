@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from mhsw_desktop.domain.client import ClientStatus
 from mhsw_desktop.domain.client_rules import ClientInput
+from mhsw_desktop.domain.text import fold
 from mhsw_desktop.services.clients import add_client
 
 FIRST_NAMES = (
@@ -222,8 +223,8 @@ def synthetic_client(rng: random.Random, today: date) -> ClientInput:
         span = max((today - intake).days, 0)
         discharge_date = intake + timedelta(days=rng.randint(0, span))
         reason = rng.choice(DISCHARGE_REASONS)
-    ascii_first = first.encode("ascii", "ignore").decode().lower() or "client"
-    ascii_last = last.encode("ascii", "ignore").decode().lower().replace(" ", "") or "x"
+    ascii_first = fold(first).encode("ascii", "ignore").decode() or "client"
+    ascii_last = fold(last).encode("ascii", "ignore").decode().replace(" ", "") or "x"
     return ClientInput(
         legal_first_name=first,
         legal_last_name=last,
@@ -251,9 +252,45 @@ def synthetic_clients(count: int, seed: int, today: date | None = None) -> list[
     return [synthetic_client(rng, day) for _ in range(count)]
 
 
-def fill_demo(session: Session, clients: int, seed: int, today: date | None = None) -> int:
-    """Add a synthetic caseload to the vault behind ``session``; return how many clients."""
+def fill_demo(
+    session: Session,
+    clients: int,
+    seed: int,
+    today: date | None = None,
+    *,
+    notes_per_client: int = 0,
+) -> int:
+    """Add a synthetic caseload to the vault behind ``session``; return how many clients.
+
+    With ``notes_per_client``, each client also gets that many notes in every template
+    (most signed, some drafts and addenda), diagnoses and follow-up tasks, and the
+    practitioner profile is filled in so that notes can be signed.
+    """
+    from mhsw_desktop.services.practitioner import PractitionerInput, save_practitioner
+    from mhsw_desktop.services.synthetic_notes import (
+        SIGNER,
+        add_synthetic_clinical_data,
+        add_synthetic_notes,
+    )
+
     day = today or date.today()
+    rng = random.Random(seed + 1)
+    if notes_per_client:
+        save_practitioner(
+            session,
+            PractitionerInput(
+                name=SIGNER.name,
+                credentials=SIGNER.credentials,
+                licence_number=SIGNER.licence,
+                practice_name="Cedar Hollow Counseling (synthetic)",
+                address="12 Main St\nCedar Hollow, MT 59001",
+                phone="(406) 555-0100",
+            ),
+        )
     for data in synthetic_clients(clients, seed, day):
-        add_client(session, data, today=day)
+        client_id = add_client(session, data, today=day)
+        if notes_per_client:
+            intake = data.intake_date or day
+            add_synthetic_notes(session, client_id, intake, rng, notes=notes_per_client, today=day)
+            add_synthetic_clinical_data(session, client_id, intake, rng, today=day)
     return clients

@@ -3,5 +3,5 @@
 Kept apart from Alembic so that opening an up-to-date vault never imports it.
 """
 
-KNOWN_REVISIONS: tuple[str, ...] = ("0001_clients",)
+KNOWN_REVISIONS: tuple[str, ...] = ("0001_clients", "0002_notes")
 HEAD = KNOWN_REVISIONS[-1]

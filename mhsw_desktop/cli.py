@@ -12,7 +12,10 @@ import argparse
 import json
 import os
 import sys
+import uuid
 from collections.abc import Callable, Sequence
+from dataclasses import asdict, replace
+from datetime import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -169,8 +172,13 @@ def cmd_demo(args: argparse.Namespace, secrets: Secrets) -> int:
             raise CliError(
                 "The vault already holds clients; demo data goes only into an empty vault."
             )
-        added = fill_demo(session, args.clients, args.seed)
-    _emit(args, {"clients": added, "seed": args.seed}, f"Added {added} synthetic clients.")
+        added = fill_demo(session, args.clients, args.seed, notes_per_client=args.notes)
+    _emit(
+        args,
+        {"clients": added, "seed": args.seed, "notes_per_client": args.notes},
+        f"Added {added} synthetic clients"
+        + (f" with {args.notes} notes each." if args.notes else "."),
+    )
     return EXIT_OK
 
 
@@ -221,6 +229,245 @@ def cmd_clients_add(args: argparse.Namespace, secrets: Secrets) -> int:
     return EXIT_OK
 
 
+# -- notes, search, tasks, practitioner ------------------------------------------------
+def _uuid(text: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a record id") from None
+
+
+def _sections(pairs: list[str]) -> dict[str, str]:
+    sections: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise CliError(f"--section takes NAME=TEXT, got {pair!r}.", EXIT_USAGE)
+        sections[name.strip().lower()] = value
+    return sections
+
+
+def _clock(text: str) -> time:
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time (HH:MM)") from None
+
+
+def _note_input(args: argparse.Namespace, base: Any | None = None) -> Any:
+    from mhsw_desktop.domain.client_rules import parse_date
+    from mhsw_desktop.domain.note import Location, ServiceType
+    from mhsw_desktop.services.notes import NoteInput
+
+    if base is None:
+        return NoteInput(
+            client_id=args.client,
+            session_date=parse_date(args.date, "session_date"),
+            template_key=args.template,
+            sections=_sections(args.section),
+            start_time=args.start,
+            duration_minutes=args.duration,
+            service_type=ServiceType(args.service_type),
+            location=Location(args.location),
+            present=args.present,
+        )
+    changes: dict[str, Any] = {"sections": {**base.sections, **_sections(args.section)}}
+    if args.date:
+        changes["session_date"] = parse_date(args.date, "session_date")
+    if args.duration is not None:
+        changes["duration_minutes"] = args.duration
+    return replace(base, **changes)
+
+
+def cmd_notes_add(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.notes import create_draft
+
+    data = _note_input(args)
+    vault = _open(args, secrets)
+    with vault, vault.unit_of_work() as session:
+        note_id = create_draft(session, data)
+    _emit(args, {"id": str(note_id)}, str(note_id))
+    return EXIT_OK
+
+
+def cmd_notes_update(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.notes import get_note, save_draft
+
+    vault = _open(args, secrets)
+    with vault, vault.unit_of_work() as session:
+        detail = get_note(session, args.id)
+        save_draft(session, args.id, _note_input(args, detail.data))
+    _emit(args, {"id": str(args.id), "updated": True}, f"Draft {args.id} updated.")
+    return EXIT_OK
+
+
+def cmd_notes_list(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.notes import list_notes
+
+    vault = _open(args, secrets)
+    with vault, vault.session() as session:
+        rows = list_notes(session, args.client)
+    if args.json:
+        _emit(args, {"count": len(rows), "notes": [row.to_json() for row in rows]}, "")
+        return EXIT_OK
+    for row in rows:
+        state = "signed" if row.signed_at else "DRAFT"
+        late = " late-entry" if row.late_entry else ""
+        print(f"{row.id}  {row.session_date.isoformat()}  {row.template_name:<9}  {state}{late}")
+    return EXIT_OK
+
+
+def cmd_notes_show(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.notes import get_note
+
+    vault = _open(args, secrets)
+    with vault, vault.session() as session:
+        note = get_note(session, args.id)
+    sections = {s.key: note.data.sections.get(s.key, "") for s in note.template.sections}
+    payload = {
+        "id": str(note.id),
+        "client_id": str(note.client_id),
+        "session_date": note.data.session_date.isoformat(),
+        "template": note.template.key,
+        "sections": sections,
+        "signed_at": note.signed_at.isoformat(timespec="seconds") if note.signed_at else None,
+        "signer": note.signer_name or None,
+        "content_hash": note.content_hash or None,
+        "late_entry": note.late_entry,
+        "addenda": [
+            {"text": a.text, "signed_at": a.signed_at.isoformat(timespec="seconds"),
+             "signer": a.signer_name}
+            for a in note.addenda
+        ],
+    }  # fmt: skip
+    lines = [f"{note.template.name} note, {note.data.session_date.isoformat()}"]
+    for section in note.template.sections:
+        lines += ["", f"{section.title}:", sections[section.key] or "(empty)"]
+    if note.signed_at:
+        lines += [
+            "",
+            f"Signed {note.signed_at:%Y-%m-%d %H:%M} by {note.signer_name}"
+            f" {note.signer_credentials}".rstrip(),
+            f"SHA-256 {note.content_hash}",
+        ]
+    else:
+        lines += ["", "DRAFT (unsigned)"]
+    for a in note.addenda:
+        lines += ["", f"Addendum {a.signed_at:%Y-%m-%d %H:%M} by {a.signer_name}:", a.text]
+    _emit(args, payload, "\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_notes_sign(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.notes import sign_note
+    from mhsw_desktop.services.practitioner import signer_for
+
+    vault = _open(args, secrets)  # the passphrase just given is the signature's re-entry
+    with vault, vault.unit_of_work() as session:
+        digest = sign_note(session, args.id, signer_for(session))
+    _emit(args, {"id": str(args.id), "content_hash": digest}, f"Signed. SHA-256 {digest}")
+    return EXIT_OK
+
+
+def cmd_notes_addendum(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.notes import add_addendum
+    from mhsw_desktop.services.practitioner import signer_for
+
+    vault = _open(args, secrets)
+    with vault, vault.unit_of_work() as session:
+        addendum_id = add_addendum(session, args.id, args.text, signer_for(session))
+    _emit(args, {"id": str(addendum_id)}, str(addendum_id))
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.search import plain_snippet, search
+
+    vault = _open(args, secrets)
+    with vault, vault.session() as session:
+        hits = search(
+            session,
+            args.query,
+            client_id=args.client,
+            include_private=args.include_private,
+            limit=args.limit,
+        )
+    if args.json:
+        _emit(args, {"count": len(hits), "results": [hit.to_json() for hit in hits]}, "")
+        return EXIT_OK
+    for hit in hits:
+        when = hit.date.isoformat() if hit.date else ""
+        print(f"{hit.kind:<6} {hit.ref_id}  {when}  {hit.client_name}")
+        print("       " + " ".join(plain_snippet(hit.snippet).split()))
+    return EXIT_OK
+
+
+def cmd_tasks_list(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.tasks import list_tasks
+
+    vault = _open(args, secrets)
+    with vault, vault.session() as session:
+        rows = list_tasks(session, args.due)
+    if args.json:
+        _emit(args, {"count": len(rows), "tasks": [row.to_json() for row in rows]}, "")
+        return EXIT_OK
+    for row in rows:
+        flag = "done" if row.completed_at else "OVERDUE" if row.overdue else "due"
+        print(f"{row.id}  {row.due_date.isoformat()}  {flag:<7}  {row.title}"
+              + (f"  ({row.client_name})" if row.client_name else ""))  # fmt: skip
+    return EXIT_OK
+
+
+def cmd_tasks_add(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.domain.client_rules import parse_date
+    from mhsw_desktop.services.tasks import TaskInput, add_task
+
+    data = TaskInput(
+        title=args.title,
+        due_date=parse_date(args.due, "due_date"),
+        details=args.details,
+        client_id=args.client,
+        note_id=args.note,
+    )
+    vault = _open(args, secrets)
+    with vault, vault.unit_of_work() as session:
+        task_id = add_task(session, data)
+    _emit(args, {"id": str(task_id)}, str(task_id))
+    return EXIT_OK
+
+
+def cmd_tasks_done(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.tasks import complete_task
+
+    vault = _open(args, secrets)
+    with vault, vault.unit_of_work() as session:
+        complete_task(session, args.id)
+    _emit(args, {"id": str(args.id), "done": True}, "Task marked done.")
+    return EXIT_OK
+
+
+def cmd_practitioner_set(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.practitioner import (
+        PractitionerInput,
+        get_practitioner,
+        save_practitioner,
+    )
+
+    vault = _open(args, secrets)
+    with vault, vault.unit_of_work() as session:
+        current = get_practitioner(session)
+        changes = {
+            name: value
+            for name in ("name", "credentials", "licence_number", "practice_name", "address",
+                         "phone")
+            if (value := getattr(args, name)) is not None
+        }  # fmt: skip
+        save_practitioner(session, replace(current, **changes))
+        saved: PractitionerInput = get_practitioner(session)
+    _emit(args, asdict(saved), "Practitioner profile saved.")
+    return EXIT_OK
+
+
 # -- parser -------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     from mhsw_desktop import __version__
@@ -259,6 +506,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = add("demo", cmd_demo, "fill an empty vault with synthetic clients")
     demo.add_argument("--clients", type=int, default=200, metavar="N")
     demo.add_argument("--seed", type=int, default=1, metavar="S")
+    demo.add_argument(
+        "--notes", type=int, default=0, metavar="N", help="synthetic notes per client (default 0)"
+    )
 
     clients = sub.add_parser("clients", help="list and add clients")
     clients_sub = clients.add_subparsers(
@@ -290,6 +540,96 @@ def build_parser() -> argparse.ArgumentParser:
         "--allow-duplicate", action="store_true", help="add even if a likely duplicate exists"
     )
     adding.set_defaults(func=cmd_clients_add)
+
+    notes = sub.add_parser("notes", help="session notes: add, list, show, update, sign")
+    notes_sub = notes.add_subparsers(dest="notes_command", metavar="ACTION", parser_class=_Parser)
+    notes_sub.required = True
+
+    def note_fields(p: argparse.ArgumentParser, *, new: bool) -> None:
+        p.add_argument("--date", required=new, default="", metavar="YYYY-MM-DD")
+        p.add_argument("--duration", type=int, metavar="MIN")
+        p.add_argument(
+            "--section", action="append", default=[], metavar="NAME=TEXT",
+            help="text of one template section (repeat for each)",
+        )  # fmt: skip
+
+    n_add = notes_sub.add_parser("add", parents=[common], help="start a note; prints its id")
+    n_add.add_argument("--client", type=_uuid, required=True, metavar="ID")
+    n_add.add_argument("--template", required=True, metavar="soap|dap|birp|girp|free|KEY")
+    note_fields(n_add, new=True)
+    n_add.add_argument("--start", type=_clock, metavar="HH:MM")
+    n_add.add_argument(
+        "--service-type", default="individual",
+        choices=("individual", "family", "couple", "group", "crisis", "phone", "home_visit",
+                 "collateral"),
+    )  # fmt: skip
+    n_add.add_argument(
+        "--location", default="office",
+        choices=("office", "client_home", "telehealth", "school", "community", "other"),
+    )  # fmt: skip
+    n_add.add_argument("--present", default="", help="who was present")
+    n_add.set_defaults(func=cmd_notes_add)
+    n_list = notes_sub.add_parser("list", parents=[common], help="a client's notes, newest first")
+    n_list.add_argument("--client", type=_uuid, required=True, metavar="ID")
+    n_list.set_defaults(func=cmd_notes_list)
+    n_show = notes_sub.add_parser("show", parents=[common], help="one note with its addenda")
+    n_show.add_argument("id", type=_uuid, metavar="ID")
+    n_show.set_defaults(func=cmd_notes_show)
+    n_update = notes_sub.add_parser(
+        "update", parents=[common], help="change a draft (a signed note refuses: exit 1)"
+    )
+    n_update.add_argument("id", type=_uuid, metavar="ID")
+    note_fields(n_update, new=False)
+    n_update.set_defaults(func=cmd_notes_update)
+    n_sign = notes_sub.add_parser(
+        "sign", parents=[common], help="sign a draft (the passphrase given is the re-entry)"
+    )
+    n_sign.add_argument("id", type=_uuid, metavar="ID")
+    n_sign.set_defaults(func=cmd_notes_sign)
+    n_add_a = notes_sub.add_parser("addendum", parents=[common], help="add a signed addendum")
+    n_add_a.add_argument("id", type=_uuid, metavar="ID")
+    n_add_a.add_argument("--text", required=True)
+    n_add_a.set_defaults(func=cmd_notes_addendum)
+
+    finding = sub.add_parser(
+        "search", parents=[common], help="full-text search of notes and clients"
+    )
+    finding.add_argument("query", metavar="QUERY")
+    finding.add_argument("--client", type=_uuid, metavar="ID")
+    finding.add_argument(
+        "--include-private", action="store_true",
+        help="also search psychotherapy (process) notes, for this search only",
+    )  # fmt: skip
+    finding.add_argument("--limit", type=int, default=50, metavar="N")
+    finding.set_defaults(func=cmd_search)
+
+    tasks = sub.add_parser("tasks", help="follow-up tasks")
+    tasks_sub = tasks.add_subparsers(dest="tasks_command", metavar="ACTION", parser_class=_Parser)
+    tasks_sub.required = True
+    t_list = tasks_sub.add_parser("list", parents=[common], help="tasks by due date")
+    t_list.add_argument(
+        "--due", choices=("today", "overdue", "open", "all"), default="open",
+        help="which tasks (default: open = not done)",
+    )  # fmt: skip
+    t_list.set_defaults(func=cmd_tasks_list)
+    t_add = tasks_sub.add_parser("add", parents=[common], help="add a task; prints its id")
+    t_add.add_argument("--title", required=True)
+    t_add.add_argument("--due", required=True, metavar="YYYY-MM-DD")
+    t_add.add_argument("--details", default="")
+    t_add.add_argument("--client", type=_uuid, metavar="ID")
+    t_add.add_argument("--note", type=_uuid, metavar="ID")
+    t_add.set_defaults(func=cmd_tasks_add)
+    t_done = tasks_sub.add_parser("done", parents=[common], help="mark a task done")
+    t_done.add_argument("id", type=_uuid, metavar="ID")
+    t_done.set_defaults(func=cmd_tasks_done)
+
+    prac = sub.add_parser("practitioner", help="the practitioner profile (who signs)")
+    prac_sub = prac.add_subparsers(dest="prac_command", metavar="ACTION", parser_class=_Parser)
+    prac_sub.required = True
+    p_set = prac_sub.add_parser("set", parents=[common], help="set fields of the profile")
+    for flag in ("name", "credentials", "licence-number", "practice-name", "address", "phone"):
+        p_set.add_argument(f"--{flag}", default=None)
+    p_set.set_defaults(func=cmd_practitioner_set)
     return parser
 
 
@@ -307,10 +647,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code
     except UserFacingError as exc:
         print(f"mhsw: error: {exc}", file=sys.stderr)
+        if getattr(args, "json", False) and args.func is cmd_verify:
+            print(json.dumps({"ok": False, "checks": {}, "problems": [str(exc)]}))
         return exc.exit_code
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, EOFError):
         print("mhsw: interrupted; nothing more was changed.", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`mhsw … | head`): not an error worth a message.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
     except Exception as exc:
         from mhsw_desktop.vault.vault import corruption_error, is_corruption
 

@@ -60,6 +60,55 @@ ACTIONS: tuple[ActionSpec, ...] = (
         menu="clients",
     ),
     ActionSpec(
+        "view_today",
+        "&Today",
+        "Show today",
+        "Tasks due, notes to finish and recovered drafts",
+        "Ctrl+1",
+        menu="view",
+    ),
+    ActionSpec(
+        "view_clients",
+        "&Clients",
+        "Show clients",
+        "The caseload",
+        "Ctrl+2",
+        menu="view",
+    ),
+    ActionSpec(
+        "view_search",
+        "&Search",
+        "Show search",
+        "Search notes and clients",
+        "Ctrl+3",
+        menu="view",
+    ),
+    ActionSpec(
+        "new_note",
+        "New &note…",
+        "New note",
+        "Write a session note for the selected client",
+        "Ctrl+Shift+N",
+        menu="notes",
+        toolbar=True,
+    ),
+    ActionSpec(
+        "add_task",
+        "Add &task…",
+        "Add task",
+        "Add a follow-up task with a due date",
+        "Ctrl+T",
+        menu="notes",
+    ),
+    ActionSpec(
+        "practitioner_profile",
+        "&Practitioner profile…",
+        "Practitioner profile",
+        "Your name, credentials and licence number for signing; practice details",
+        None,
+        menu="file",
+    ),
+    ActionSpec(
         "lock",
         "&Lock",
         "Lock the vault",
@@ -79,7 +128,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("quit", "&Quit", "Quit", "Lock the vault and quit", StandardKey.Quit, menu="file"),
     ActionSpec("about", "&About MHSW Desktop", "About", "Version and licence", None, menu="help"),
 )
-MENUS: tuple[tuple[str, str], ...] = (("file", "&File"), ("clients", "&Clients"), ("help", "&Help"))
+MENUS: tuple[tuple[str, str], ...] = (
+    ("file", "&File"),
+    ("view", "&View"),
+    ("clients", "&Clients"),
+    ("notes", "&Notes"),
+    ("help", "&Help"),
+)
 
 
 def build_actions(parent: QWidget) -> dict[str, QAction]:

@@ -9,25 +9,48 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
+    QFrame,
+    QHBoxLayout,
     QMainWindow,
     QMessageBox,
+    QPushButton,
     QStackedWidget,
     QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
 from mhsw_desktop import APP_NAME, __version__
 from mhsw_desktop.ui.actions import ACTIONS, MENUS, build_actions
 from mhsw_desktop.ui.client_list import ClientListPane
+from mhsw_desktop.ui.client_view import ClientView
 from mhsw_desktop.ui.locked_pane import LockedPane
 from mhsw_desktop.ui.operations import OperationRunner, user_message
+from mhsw_desktop.ui.search_view import SearchView
+from mhsw_desktop.ui.today_view import TodayView
 from mhsw_desktop.ui.widgets import plain_label
 
 LOCKED_TITLE = f"{APP_NAME} — Locked"
 
 
+def recovered_message(count: int, kept_at_lock: int) -> str:
+    """What to say about drafts found still open at unlock."""
+    if kept_at_lock >= count:
+        return (
+            "1 draft you were writing when the vault locked was kept."
+            if count == 1
+            else f"{count} drafts you were writing when the vault locked were kept."
+        )
+    return (
+        "1 draft was recovered after the app closed unexpectedly."
+        if count == 1
+        else f"{count} drafts were recovered after the app closed unexpectedly."
+    )
+
+
 class MainWindow(QMainWindow):
-    """Frame around the client list; what happens on lock/unlock is the controller's."""
+    """Frame around the main views (Today, Clients, Search, one client); what happens on
+    lock/unlock is the controller's. Note editors are dialogs it owns, one per note."""
 
     lock_requested = Signal()
     unlock_requested = Signal()
@@ -42,11 +65,45 @@ class MainWindow(QMainWindow):
         self.actions_by_id = build_actions(self)
 
         self.clients = ClientListPane(runner, self)
+        self.today = TodayView(runner, self)
+        self.search = SearchView(runner, self)
+        self.client_view = ClientView(runner, self)
         self.locked = LockedPane(self)
         self.stack = QStackedWidget(self)
-        self.stack.addWidget(self.clients)
-        self.stack.addWidget(self.locked)
-        self.setCentralWidget(self.stack)
+        for pane in (self.today, self.clients, self.search, self.client_view, self.locked):
+            self.stack.addWidget(pane)
+        #: open note editors by note id (None for a note not yet saved)
+        self.editors: dict[Any, Any] = {}
+        #: ids of drafts that were open in an editor when the vault locked (memory only)
+        self._open_at_lock: set[Any] = set()
+        #: the view to come back to after an unlock
+        self._last_view: QWidget = self.clients
+        self._last_client: Any = None
+
+        self.banner = QFrame(self)
+        self.banner.setFrameShape(QFrame.Shape.StyledPanel)
+        self.banner.setObjectName("recovered_banner")
+        self.banner_text = plain_label("", self.banner)
+        self.banner_text.setAccessibleName("Recovered drafts notice")
+        self.banner_text.setWordWrap(True)
+        self.banner_open = QPushButton("&Open recovered drafts", self.banner)
+        self.banner_open.setAccessibleName("Open recovered drafts")
+        self.banner_open.clicked.connect(self.open_recovered)
+        self.banner_close = QPushButton("Dis&miss", self.banner)
+        self.banner_close.setAccessibleName("Dismiss the recovered drafts notice")
+        self.banner_close.clicked.connect(self.banner.hide)
+        banner_layout = QHBoxLayout(self.banner)
+        banner_layout.addWidget(self.banner_text, 1)
+        banner_layout.addWidget(self.banner_open)
+        banner_layout.addWidget(self.banner_close)
+        self.banner.hide()
+        self._recovered: list[Any] = []
+        central = QWidget(self)
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(0, 0, 0, 0)
+        central_layout.addWidget(self.banner)
+        central_layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
 
         self._build_menus()
         self.vault_label = plain_label("", self)
@@ -61,11 +118,30 @@ class MainWindow(QMainWindow):
         act["quit"].triggered.connect(self.quit_requested)
         act["change_passphrase"].triggered.connect(self.change_passphrase_requested)
         act["about"].triggered.connect(self.show_about)
-        act["find"].triggered.connect(self.clients.focus_filter)
+        act["find"].triggered.connect(self.find_in_view)
         act["new_client"].triggered.connect(self.new_client)
         act["edit_client"].triggered.connect(self.edit_client)
         act["discharge_client"].triggered.connect(self.discharge_client)
-        self.clients.open_requested.connect(self.open_client)
+        act["view_today"].triggered.connect(lambda: self.show_view(self.today))
+        act["view_clients"].triggered.connect(lambda: self.show_view(self.clients))
+        act["view_search"].triggered.connect(lambda: self.show_view(self.search))
+        act["new_note"].triggered.connect(self.new_note_for_current)
+        act["add_task"].triggered.connect(lambda: self.add_task(None))
+        act["practitioner_profile"].triggered.connect(self.practitioner_profile)
+        self.clients.open_requested.connect(self.show_client)
+        self.client_view.back_requested.connect(lambda: self.show_view(self.clients))
+        self.client_view.new_note_requested.connect(self.new_note)
+        self.client_view.open_note_requested.connect(self.open_note)
+        self.client_view.edit_requested.connect(self.open_client)
+        self.client_view.add_task_requested.connect(lambda cid, name: self.add_task((cid, name)))
+        self.client_view.problem.connect(self.show_problem)
+        self.today.open_note_requested.connect(self.open_note)
+        self.today.open_client_requested.connect(self.show_client)
+        self.today.add_task_requested.connect(lambda: self.add_task(None))
+        self.today.problem.connect(self.show_problem)
+        self.search.open_note_requested.connect(self.open_note)
+        self.search.open_client_requested.connect(self.show_client)
+        runner.changed.connect(self._records_changed)
         self.clients.count_changed.connect(self._show_count)
         self.clients.selection_changed.connect(self._selection_changed)
         self.clients.problem.connect(self.show_problem)
@@ -104,7 +180,50 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.clients)
         self._set_client_actions(True)
         self.clients.load()
+        self.today.load()
         self.clients.filter.setFocus()
+        if self._last_view is self.client_view and self._last_client is not None:
+            self.show_client(self._last_client)
+        elif self._last_view is not self.clients:
+            self.show_view(self._last_view)
+        self._check_recovered()
+
+    def show_view(self, view: QWidget) -> None:
+        """Bring a main view forward (Ctrl+1 Today, Ctrl+2 Clients, Ctrl+3 Search)."""
+        if self.runner.vault is None or self.stack.currentWidget() is self.locked:
+            return
+        self.stack.setCurrentWidget(view)
+        self._last_view = view
+        if view is self.today:
+            self.today.load()
+            self.today.focus_first()
+        elif view is self.search:
+            self.search.load()
+            self.search.focus_query()
+        elif view is self.clients:
+            self.clients.table.setFocus()
+        self._set_client_actions(True)
+        self._show_count(self.clients.proxy.rowCount(), self.clients.model.rowCount())
+
+    def show_client(self, client_id: Any) -> None:
+        """The client view (timeline, diagnoses) for one client."""
+        if self.runner.vault is None:
+            return
+        self.client_view.show_client(client_id)
+        self._last_client = client_id
+        self.show_view(self.client_view)
+        self.client_view.table.setFocus()
+
+    def find_in_view(self) -> None:
+        if self.stack.currentWidget() is self.search:
+            self.search.focus_query()
+            return
+        self.show_view(self.clients)
+        self.clients.focus_filter()
+
+    def _records_changed(self, kind: str) -> None:
+        if kind == "clients":
+            self.search._filters_loaded = False
 
     def show_locked(self) -> None:
         """Drop every view of client data: dialogs, rows, filter text, counts, title."""
@@ -114,7 +233,15 @@ class MainWindow(QMainWindow):
                 discard()
             elif isinstance(dialog, QMessageBox) or dialog.isVisible():
                 dialog.done(0)
+        self._open_at_lock |= {key for key in self.editors if key is not None}
+        self.editors.clear()
         self.clients.clear()
+        self.today.clear()
+        self.search.clear()
+        self.client_view.clear()
+        self.banner.hide()
+        self.banner_text.setText("")
+        self._recovered = []
         self.count_label.setText("")
         self.vault_label.setText("Locked")
         self.setWindowTitle(LOCKED_TITLE)
@@ -122,14 +249,27 @@ class MainWindow(QMainWindow):
         self._set_client_actions(False)
 
     def _set_client_actions(self, unlocked: bool) -> None:
-        for action_id in ("new_client", "find", "lock", "change_passphrase"):
+        for action_id in (
+            "new_client",
+            "find",
+            "lock",
+            "change_passphrase",
+            "view_today",
+            "view_clients",
+            "view_search",
+            "add_task",
+            "practitioner_profile",
+        ):
             self.actions_by_id[action_id].setEnabled(unlocked)
         self._selection_changed(unlocked and self.clients.current_id() is not None)
 
     def _selection_changed(self, selected: bool) -> None:
-        unlocked = self.stack.currentWidget() is self.clients
+        current = self.stack.currentWidget()
+        on_list = current is self.clients
+        on_client = current is self.client_view and self.client_view.client_id is not None
         for action_id in ("edit_client", "discharge_client"):
-            self.actions_by_id[action_id].setEnabled(selected and unlocked)
+            self.actions_by_id[action_id].setEnabled((selected and on_list) or on_client)
+        self.actions_by_id["new_note"].setEnabled((selected and on_list) or on_client)
 
     def _show_count(self, shown: int, total: int) -> None:
         if self.stack.currentWidget() is not self.clients:
@@ -149,9 +289,14 @@ class MainWindow(QMainWindow):
         form.open()
 
     def edit_client(self) -> None:
-        client_id = self.clients.current_id()
+        client_id = self._chosen_client_id()
         if client_id is not None:
             self.open_client(client_id)
+
+    def _chosen_client_id(self) -> Any:
+        if self.stack.currentWidget() is self.client_view:
+            return self.client_view.client_id
+        return self.clients.current_id()
 
     def open_client(self, client_id: Any) -> None:
         from mhsw_desktop.services.clients import get_client
@@ -169,8 +314,9 @@ class MainWindow(QMainWindow):
     def discharge_client(self) -> None:
         from mhsw_desktop.ui.client_form import DischargeDialog
 
-        row = self.clients.current_row()
-        if row is None:
+        client_id = self._chosen_client_id()
+        row = self.clients.model.row_at(self.clients.model.row_of(client_id)) if client_id else None
+        if row is None or self.clients.model.row_of(client_id) < 0:
             return
         dialog = DischargeDialog(self.runner, row.id, row.intake_date, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -186,6 +332,130 @@ class MainWindow(QMainWindow):
 
     def _failed(self, exc: BaseException) -> None:
         self.show_problem(user_message(exc))
+
+    # -- notes ----------------------------------------------------------------------------
+    def new_note_for_current(self) -> None:
+        if self.stack.currentWidget() is self.client_view:
+            if self.client_view.client_id is not None:
+                self.new_note(self.client_view.client_id, self.client_view.client_name)
+            return
+        row = self.clients.current_row()
+        if row is not None:
+            self.new_note(row.id, row.display_name)
+
+    def new_note(self, client_id: Any, client_name: str) -> None:
+        from mhsw_desktop.services.templates import list_templates
+
+        self.runner.query(
+            list_templates,
+            lambda templates: self._show_editor(client_id, client_name, templates, None, ""),
+            self._failed,
+        )
+
+    def open_note(self, note_id: Any, highlight: str = "") -> None:
+        """Show a note in its editor (a draft is marked open), or raise its editor."""
+        editor = self.editors.get(note_id)
+        if editor is not None:
+            editor.show()
+            editor.raise_()
+            editor.activateWindow()
+            if highlight:
+                editor.highlight = highlight
+                editor.show_highlight()
+            return
+        from mhsw_desktop.services import notes
+        from mhsw_desktop.services.clients import get_client
+        from mhsw_desktop.services.templates import list_templates
+        from mhsw_desktop.ui.client_view import client_display_name
+
+        def work(session: Any) -> Any:
+            detail = notes.get_note(session, note_id)
+            if detail.signed_at is None:
+                notes.set_editing(session, note_id, True)
+            client = get_client(session, detail.client_id)
+            return detail, client_display_name(client.data), list_templates(session)
+
+        def done(result: Any) -> None:
+            detail, name, templates = result
+            if note_id in self.editors:
+                return
+            self._show_editor(detail.client_id, name, templates, detail, highlight)
+
+        self.runner.query(work, done, self._failed)
+
+    def _show_editor(
+        self, client_id: Any, name: str, templates: list[Any], detail: Any, highlight: str
+    ) -> Any:
+        from mhsw_desktop.ui.note_editor import NoteEditor
+
+        editor = NoteEditor(
+            self.runner, client_id, name, templates, detail, highlight=highlight, parent=self
+        )
+        editor.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        key = detail.id if detail is not None else None
+        if key is not None:
+            self.editors[key] = editor
+        self._open_at_lock.discard(key)
+
+        def changed(note_id: Any) -> None:
+            for k, e in list(self.editors.items()):
+                if e is editor and k != note_id:
+                    del self.editors[k]
+            self.editors[note_id] = editor
+
+        def finished(_result: int) -> None:
+            for k, e in list(self.editors.items()):
+                if e is editor:
+                    del self.editors[k]
+
+        editor.note_changed.connect(changed)
+        editor.finished.connect(finished)
+        editor.profile_requested.connect(self.practitioner_profile)
+        editor.show()
+        editor.raise_()
+        return editor
+
+    def _check_recovered(self) -> None:
+        from mhsw_desktop.services.notes import recovered_drafts
+
+        self.runner.query(recovered_drafts, self._show_recovered, self._failed)
+
+    def _show_recovered(self, drafts: list[Any]) -> None:
+        self._recovered = list(drafts)
+        if not drafts:
+            self.banner.hide()
+            self._open_at_lock.clear()
+            return
+        kept = sum(1 for d in drafts if d.id in self._open_at_lock)
+        self._open_at_lock.clear()
+        self.banner_text.setText(recovered_message(len(drafts), kept))
+        self.banner_open.setText(
+            "&Open the draft" if len(drafts) == 1 else "&Open recovered drafts"
+        )
+        self.banner.show()
+
+    def open_recovered(self) -> None:
+        for draft in self._recovered:
+            self.open_note(draft.id)
+        self.banner.hide()
+
+    def add_task(self, client: Any) -> None:
+        from mhsw_desktop.ui.task_dialog import TaskDialog
+
+        if self.runner.vault is None:
+            return
+        dialog = TaskDialog(self.runner, client, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def practitioner_profile(self) -> None:
+        from mhsw_desktop.ui.practitioner_dialog import PractitionerDialog
+
+        if self.runner.vault is None:
+            return
+        dialog = PractitionerDialog(self.runner, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     def show_problem(self, message: str) -> None:
         box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, message, parent=self)

@@ -28,6 +28,8 @@ class _Pending:
     on_error: Handler | None
     changes: str | None
     generation: int
+    #: runs even when a lock comes first (saving typed text); its handler is still dropped
+    keep: bool = False
 
 
 class OperationRunner(QObject):
@@ -65,11 +67,16 @@ class OperationRunner(QObject):
         on_error: Handler | None = None,
         *,
         changes: str | None = None,
+        keep: bool = False,
     ) -> int:
-        """Run ``fn()`` on the worker; ``on_success(result)`` or ``on_error(exc)`` follow."""
+        """Run ``fn()`` on the worker; ``on_success(result)`` or ``on_error(exc)`` follow.
+
+        With ``keep`` the work still runs when the vault locks before it starts (it runs
+        before the lock, on the same worker); only its handlers are dropped.
+        """
         op_id = self._next_id
         self._next_id += 1
-        self._pending[op_id] = _Pending(on_success, on_error, changes, self._generation)
+        self._pending[op_id] = _Pending(on_success, on_error, changes, self._generation, keep)
         future = self._executor.submit(fn)
         self._futures[op_id] = future
         future.add_done_callback(partial(self._emit_done, op_id))
@@ -86,6 +93,7 @@ class OperationRunner(QObject):
         on_error: Handler | None = None,
         *,
         changes: str | None = None,
+        keep: bool = False,
     ) -> int:
         """Run ``fn(session)`` in one unit of work on the open vault (commit on success)."""
         vault = self.vault
@@ -96,7 +104,7 @@ class OperationRunner(QObject):
             with vault.unit_of_work() as session:
                 return fn(session)
 
-        return self.run(work, on_success, on_error, changes=changes)
+        return self.run(work, on_success, on_error, changes=changes, keep=keep)
 
     def idle(self) -> bool:
         """True when no operation is running or waiting for its handler."""
@@ -110,6 +118,9 @@ class OperationRunner(QObject):
         """
         self._generation += 1
         for op_id, future in list(self._futures.items()):
+            pending = self._pending.get(op_id)
+            if pending is not None and pending.keep:
+                continue
             if future.cancel():
                 self._futures.pop(op_id, None)
         vault, self.vault = self.vault, None

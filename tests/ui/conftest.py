@@ -69,3 +69,70 @@ def filled_vault(vault_factory):
     folder = vault.folder
     vault.lock()
     return folder, TEST_PASSPHRASE, recovery
+
+
+@pytest.fixture
+def notes_vault(vault_factory):
+    """A locked vault: three clients, a practitioner profile, Ana with many synthetic
+    notes (signed, drafts, addenda), diagnoses, an overdue task and an unsigned note.
+
+    Returns (folder, passphrase, {"ana": id, "earl": id, "bjorn": id}).
+    """
+    import random
+    from datetime import timedelta
+
+    from mhsw_desktop.services.clients import add_client
+    from mhsw_desktop.services.notes import NoteInput, create_draft
+    from mhsw_desktop.services.practitioner import PractitionerInput, save_practitioner
+    from mhsw_desktop.services.synthetic_notes import (
+        add_synthetic_clinical_data,
+        add_synthetic_notes,
+    )
+    from mhsw_desktop.services.tasks import TaskInput, add_task
+    from tests.conftest import TEST_PASSPHRASE
+
+    vault, _recovery = vault_factory()
+    today = date.today()
+    with vault.unit_of_work() as session:
+        ana = add_client(
+            session,
+            sample_client(important_to_know="Prefers afternoon sessions <b>not</b> bold"),
+        )
+        bjorn = add_client(session, sample_client("Bjørn", "Østergaard", date(1970, 1, 2)))
+        earl = add_client(session, sample_client("Earl", "Pruitt", date(1950, 6, 7)))
+        save_practitioner(
+            session,
+            PractitionerInput(name="Jordan Reyes", credentials="LCSW", licence_number="MT-1234"),
+        )
+        rng = random.Random(7)
+        add_synthetic_notes(session, ana, today - timedelta(days=900), rng, notes=250, today=today)
+        add_synthetic_clinical_data(session, ana, today - timedelta(days=900), rng, today=today)
+        add_task(
+            session,
+            TaskInput("Renew release of information", today - timedelta(days=3), client_id=earl),
+        )
+        create_draft(
+            session,
+            NoteInput(
+                client_id=earl,
+                session_date=today - timedelta(days=5),
+                template_key="dap",
+                sections={"data": "Discussed the zebrafinch aviary & <script> plans."},
+            ),
+        )
+    folder = vault.folder
+    vault.lock()
+    return folder, TEST_PASSPHRASE, {"ana": ana, "bjorn": bjorn, "earl": earl}
+
+
+def unlock(qtbot, controller, folder, passphrase):
+    """Unlock ``folder`` through the dialog and wait for the main window's first loads."""
+    if controller.unlock_dialog is None:
+        controller.start(folder)
+    dialog = controller.unlock_dialog
+    dialog.passphrase.setText(passphrase)
+    with qtbot.waitSignal(controller.unlocked, timeout=10_000):
+        dialog.attempt()
+    window = controller.main_window
+    qtbot.waitUntil(lambda: window.clients.model.rowCount() > 0 and controller.runner.idle())
+    return window

@@ -1,0 +1,361 @@
+"""The client view: who the client is, their timeline of notes, their diagnoses, and
+the actions on them (new note, open note, edit details, diagnoses)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mhsw_desktop.ui.date_edit import OptionalDateEdit
+from mhsw_desktop.ui.operations import OperationRunner, user_message
+from mhsw_desktop.ui.record_model import RecordTableModel
+from mhsw_desktop.ui.record_view import RecordTableView
+from mhsw_desktop.ui.timeline import KINDS, TimelineModel
+from mhsw_desktop.ui.widgets import plain_label, scaled_font
+
+
+def client_display_name(data: Any) -> str:
+    """ "Last, First" with the preferred name in quotes when it differs (from ClientInput)."""
+    name = f"{data.legal_last_name}, {data.legal_first_name}"
+    if data.preferred_name and data.preferred_name != data.legal_first_name:
+        name += f" “{data.preferred_name}”"
+    return name
+
+
+DIAGNOSIS_COLUMNS = (
+    ("Code", lambda r: r.code),
+    ("Diagnosis", lambda r: r.description),
+    ("Rank", lambda r: "Primary" if r.is_primary else "Secondary"),
+    ("Onset", lambda r: r.onset_date.isoformat() if r.onset_date else ""),
+    ("Resolved", lambda r: r.resolved_date.isoformat() if r.resolved_date else ""),
+)
+
+
+class ClientView(QWidget):
+    """One client at a time; :meth:`show_client` loads, :meth:`clear` forgets."""
+
+    back_requested = Signal()
+    #: (client id, client name)
+    new_note_requested = Signal(object, str)
+    #: note id
+    open_note_requested = Signal(object)
+    #: client id
+    edit_requested = Signal(object)
+    #: (client id, client name)
+    add_task_requested = Signal(object, str)
+    problem = Signal(str)
+
+    def __init__(self, runner: OperationRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.client_id: uuid.UUID | None = None
+        self.client_name = ""
+        self._generation = 0
+
+        self.back = QPushButton("← &Clients", self)
+        self.back.setAccessibleName("Back to the client list")
+        self.back.clicked.connect(self.back_requested)
+        self.name = plain_label("", self)
+        self.name.setFont(scaled_font(self.font(), 1.5, bold=True))
+        self.name.setAccessibleName("Client name")
+        self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.facts = plain_label("", self)
+        self.facts.setAccessibleName("Date of birth and status")
+        self.important = plain_label("", self)
+        self.important.setWordWrap(True)
+        self.important.setFrameShape(QFrame.Shape.StyledPanel)
+        self.important.setMargin(self.fontMetrics().height() // 3)
+        self.important.setAccessibleName("Important to know")
+        self.important.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.new_note = self._button("&New note…", "New note", self._new_note)
+        self.open_note = self._button("&Open note", "Open the selected note", self._open_note)
+        self.edit = self._button("&Edit details…", "Edit client details", self._edit)
+        self.add_task = self._button("Add &task…", "Add a task for this client", self._add_task)
+
+        header = QHBoxLayout()
+        header.addWidget(self.back)
+        header.addSpacing(self.fontMetrics().averageCharWidth() * 2)
+        header.addWidget(self.name, 1)
+        for button in (self.new_note, self.open_note, self.add_task, self.edit):
+            header.addWidget(button)
+
+        # timeline
+        self.timeline = TimelineModel(self)
+        self.table = RecordTableView(self.timeline, "Timeline", self)
+        self.table.setObjectName("timeline")
+        self.table.open_requested.connect(lambda row: self.open_note_requested.emit(row.id))
+        chars = self.fontMetrics().averageCharWidth()
+        date_width = self.fontMetrics().horizontalAdvance("2026-12-31") + chars * 3
+        self.table.horizontalHeader().resizeSection(0, date_width)
+        for column, width in ((1, 30), (2, 24)):
+            self.table.horizontalHeader().resizeSection(column, chars * width)
+        self.kind = QComboBox(self)
+        for key, label in KINDS:
+            self.kind.addItem(label, key)
+        self.kind.setAccessibleName("Show which entries")
+        kind_label = QLabel("S&how:", self)
+        kind_label.setBuddy(self.kind)
+        self.date_from = OptionalDateEdit(None, self)
+        self.date_from.setAccessibleName("Entries from date")
+        from_label = QLabel("&From:", self)
+        from_label.setBuddy(self.date_from)
+        self.date_to = OptionalDateEdit(None, self)
+        self.date_to.setAccessibleName("Entries to date")
+        to_label = QLabel("&To:", self)
+        to_label.setBuddy(self.date_to)
+        self.count = plain_label("", self)
+        self.count.setAccessibleName("Number of entries")
+        filters = QHBoxLayout()
+        for widget in (kind_label, self.kind, from_label, self.date_from, to_label, self.date_to):
+            filters.addWidget(widget)
+        filters.addStretch(1)
+        filters.addWidget(self.count)
+        self.kind.currentIndexChanged.connect(self._filter)
+        self.date_from.dateChanged.connect(self._filter)
+        self.date_to.dateChanged.connect(self._filter)
+        self.timeline.modelReset.connect(self._show_count)
+        timeline_box = QGroupBox("Timeline (newest first)", self)
+        timeline_layout = QVBoxLayout(timeline_box)
+        timeline_layout.addLayout(filters)
+        timeline_layout.addWidget(self.table, 1)
+
+        # diagnoses
+        self.diagnoses = RecordTableModel(DIAGNOSIS_COLUMNS, self)
+        self.diagnosis_table = RecordTableView(self.diagnoses, "Diagnoses", self)
+        self.diagnosis_table.setObjectName("diagnoses")
+        diagnosis_header = self.diagnosis_table.horizontalHeader()
+        diagnosis_header.setStretchLastSection(False)
+        diagnosis_header.resizeSection(0, chars * 9)
+        diagnosis_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column in (2, 3, 4):
+            diagnosis_header.resizeSection(column, date_width)
+        self.diagnosis_table.open_requested.connect(self._edit_diagnosis)
+        self.add_diagnosis = self._button("&Add diagnosis…", "Add diagnosis", self._add_diagnosis)
+        self.edit_diagnosis = self._button(
+            "Ed&it…", "Edit the selected diagnosis", lambda: self._edit_diagnosis(None)
+        )
+        self.remove_diagnosis = self._button(
+            "&Remove…", "Remove the selected diagnosis", self._remove_diagnosis
+        )
+        diagnosis_box = QGroupBox("Diagnoses (ICD-10-CM)", self)
+        diagnosis_layout = QVBoxLayout(diagnosis_box)
+        diagnosis_layout.addWidget(self.diagnosis_table, 1)
+        diagnosis_buttons = QHBoxLayout()
+        diagnosis_buttons.addWidget(self.add_diagnosis)
+        diagnosis_buttons.addWidget(self.edit_diagnosis)
+        diagnosis_buttons.addWidget(self.remove_diagnosis)
+        diagnosis_buttons.addStretch(1)
+        diagnosis_layout.addLayout(diagnosis_buttons)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(timeline_box)
+        splitter.addWidget(diagnosis_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setChildrenCollapsible(False)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(self.facts)
+        layout.addWidget(self.important)
+        layout.addWidget(splitter, 1)
+        shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Back), self)
+        shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        shortcut.activated.connect(self.back_requested)
+        runner.changed.connect(self._records_changed)
+        self.clear()
+
+    def _button(self, text: str, name: str, slot: Any) -> QPushButton:
+        button = QPushButton(text, self)
+        button.setAccessibleName(name)
+        button.clicked.connect(slot)
+        return button
+
+    # -- loading -----------------------------------------------------------------------
+    def show_client(self, client_id: uuid.UUID) -> None:
+        if client_id != self.client_id:
+            self.clear()
+        self.client_id = client_id
+        self.load()
+
+    def load(self) -> None:
+        client_id = self.client_id
+        if client_id is None or self.runner.vault is None:
+            return
+        from mhsw_desktop.services.clients import get_client
+        from mhsw_desktop.services.diagnoses import list_diagnoses
+        from mhsw_desktop.services.notes import list_notes
+
+        self._generation += 1
+        generation = self._generation
+
+        def work(session: Any) -> Any:
+            return (
+                get_client(session, client_id),
+                list_notes(session, client_id, include_in_error=True),
+                list_diagnoses(session, client_id),
+            )
+
+        def done(result: Any) -> None:
+            if generation == self._generation and client_id == self.client_id:
+                self._show(*result)
+
+        self.runner.query(work, done, self._failed)
+
+    def _show(self, detail: Any, notes: list[Any], diagnoses: list[Any]) -> None:
+        data = detail.data
+        self.client_name = client_display_name(data)
+        self.name.setText(self.client_name)
+        facts = [f"Born {data.date_of_birth.isoformat()}"]
+        if data.pronouns:
+            facts.append(data.pronouns)
+        facts.append(data.status.label)
+        if data.phone:
+            facts.append(data.phone)
+        self.facts.setText(" · ".join(facts))
+        self.important.setText(
+            f"Important to know: {data.important_to_know}" if data.important_to_know else ""
+        )
+        self.important.setVisible(bool(data.important_to_know))
+        selected = self.table.current_record()
+        self.timeline.set_entries(notes)
+        if selected is not None:
+            row = self.timeline.row_of(selected.id)
+            if row >= 0:
+                self.table.selectRow(row)
+        self.diagnoses.set_rows(diagnoses)
+        self._set_enabled(True)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.problem.emit(user_message(exc))
+
+    def _records_changed(self, kind: str) -> None:
+        watched = ("notes", "drafts", "diagnoses", "clients")
+        if kind in watched and self.client_id is not None and self.isVisible():
+            self.load()
+
+    def clear(self) -> None:
+        """Forget the client (on lock, or before showing another)."""
+        self._generation += 1
+        self.client_id = None
+        self.client_name = ""
+        self.name.setText("")
+        self.facts.setText("")
+        self.important.setText("")
+        self.important.hide()
+        self.timeline.clear()
+        self.diagnoses.clear()
+        self.count.setText("")
+        self.kind.setCurrentIndex(0)
+        self.date_from.set_value(None)
+        self.date_to.set_value(None)
+        self._set_enabled(False)
+
+    def _set_enabled(self, enabled: bool) -> None:
+        for widget in (
+            self.new_note,
+            self.open_note,
+            self.edit,
+            self.add_task,
+            self.add_diagnosis,
+            self.edit_diagnosis,
+            self.remove_diagnosis,
+        ):
+            widget.setEnabled(enabled)
+
+    # -- timeline ------------------------------------------------------------------------
+    def _filter(self, *_args: object) -> None:
+        self.timeline.set_kind(
+            str(self.kind.currentData()), self.date_from.value(), self.date_to.value()
+        )
+
+    def _show_count(self) -> None:
+        total = self.timeline.total()
+        everything = len(self.timeline.all_rows())
+        self.count.setText(
+            f"{total} entries" if total == everything else f"{total} of {everything} entries"
+        )
+
+    # -- actions -------------------------------------------------------------------------
+    def _new_note(self) -> None:
+        if self.client_id is not None:
+            self.new_note_requested.emit(self.client_id, self.client_name)
+
+    def _open_note(self) -> None:
+        row = self.table.current_record()
+        if row is not None:
+            self.open_note_requested.emit(row.id)
+
+    def _edit(self) -> None:
+        if self.client_id is not None:
+            self.edit_requested.emit(self.client_id)
+
+    def _add_task(self) -> None:
+        if self.client_id is not None:
+            self.add_task_requested.emit(self.client_id, self.client_name)
+
+    def _add_diagnosis(self) -> None:
+        from mhsw_desktop.ui.diagnosis_dialog import DiagnosisDialog
+
+        if self.client_id is None:
+            return
+        dialog = DiagnosisDialog(self.runner, self.client_id, None, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def _edit_diagnosis(self, row: Any) -> None:
+        from mhsw_desktop.ui.diagnosis_dialog import DiagnosisDialog
+
+        row = row if row is not None else self.diagnosis_table.current_record()
+        if row is None or self.client_id is None:
+            return
+        dialog = DiagnosisDialog(self.runner, self.client_id, row, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def _remove_diagnosis(self) -> None:
+        row = self.diagnosis_table.current_record()
+        if row is None:
+            return
+        box = QMessageBox(self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Remove diagnosis")
+        box.setText(
+            f"Remove {row.code} from this client's diagnoses? If it has resolved, "
+            "edit it and give a resolved date instead: that keeps the history."
+        )
+        remove = box.addButton("&Remove", QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton("&Keep", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def decided() -> None:
+            if box.clickedButton() is remove:
+                from mhsw_desktop.services.diagnoses import remove_diagnosis
+
+                self.runner.query(
+                    lambda s: remove_diagnosis(s, row.id),
+                    None,
+                    self._failed,
+                    changes="diagnoses",
+                )
+
+        box.finished.connect(decided)
+        box.open()

@@ -1,0 +1,192 @@
+"""The Today view: tasks due today and overdue, notes to finish (oldest first, with
+their age) and drafts recovered after the app closed unexpectedly."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mhsw_desktop.ui.operations import OperationRunner, user_message
+from mhsw_desktop.ui.record_model import RecordTableModel
+from mhsw_desktop.ui.record_view import RecordTableView
+from mhsw_desktop.ui.widgets import plain_label, scaled_font
+
+
+def _age(days: int) -> str:
+    if days <= 0:
+        return "today"
+    return "1 day" if days == 1 else f"{days} days"
+
+
+def _due(row: Any) -> str:
+    return f"Overdue since {row.due_date.isoformat()}" if row.overdue else "Today"
+
+
+TASK_COLUMNS = (
+    ("Done", lambda r: ""),
+    ("Task", lambda r: r.title),
+    ("Due", _due),
+    ("Client", lambda r: r.client_name),
+)
+UNSIGNED_COLUMNS = (
+    ("Client", lambda r: r.client_name),
+    ("Session", lambda r: r.session_date.isoformat()),
+    ("Age", lambda r: _age(r.age_days)),
+)
+
+
+class TodayView(QWidget):
+    """What needs doing today. Opening an item emits a request; the window acts on it."""
+
+    #: note id
+    open_note_requested = Signal(object)
+    #: client id
+    open_client_requested = Signal(object)
+    add_task_requested = Signal()
+    problem = Signal(str)
+
+    def __init__(self, runner: OperationRunner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self._loading = False
+        self._again = False
+        self.heading = plain_label("Today", self)
+        self.heading.setFont(scaled_font(self.font(), 1.5, bold=True))
+        self.heading.setAccessibleName("Today")
+
+        self.tasks = RecordTableModel(
+            TASK_COLUMNS,
+            self,
+            check_column=0,
+            is_checked=lambda r: r.completed_at is not None,
+            on_check=self._complete,
+        )
+        self.task_table = RecordTableView(self.tasks, "Tasks due today and overdue", self)
+        self.task_table.setObjectName("today_tasks")
+        self.task_table.open_requested.connect(self._open_task)
+        chars = self.fontMetrics().averageCharWidth()
+        header = self.task_table.horizontalHeader()
+        for column, width in ((0, 7), (1, 44), (2, 30)):
+            header.resizeSection(column, chars * width)
+        self.add_task = QPushButton("Add &task…", self)
+        self.add_task.setAccessibleName("Add task")
+        self.add_task.clicked.connect(self.add_task_requested)
+        self.tasks_empty = plain_label("Nothing due today and nothing overdue.", self)
+        task_box = QGroupBox("Tasks due today and overdue", self)
+        task_layout = QVBoxLayout(task_box)
+        task_layout.addWidget(self.task_table, 1)
+        task_layout.addWidget(self.tasks_empty)
+        row = QHBoxLayout()
+        row.addWidget(self.add_task)
+        row.addStretch(1)
+        task_layout.addLayout(row)
+
+        self.unsigned = RecordTableModel(UNSIGNED_COLUMNS, self)
+        self.unsigned_table = RecordTableView(self.unsigned, "Notes to finish", self)
+        self.unsigned_table.setObjectName("notes_to_finish")
+        self.unsigned_table.open_requested.connect(lambda r: self.open_note_requested.emit(r.id))
+        self.unsigned_table.horizontalHeader().resizeSection(0, chars * 34)
+        self.unsigned_empty = plain_label("Every note is signed.", self)
+        unsigned_box = QGroupBox("Notes to finish (oldest first)", self)
+        unsigned_layout = QVBoxLayout(unsigned_box)
+        unsigned_layout.addWidget(self.unsigned_table, 1)
+        unsigned_layout.addWidget(self.unsigned_empty)
+
+        self.recovered = RecordTableModel(UNSIGNED_COLUMNS[:2], self)
+        self.recovered_table = RecordTableView(self.recovered, "Recovered drafts", self)
+        self.recovered_table.setObjectName("recovered_drafts")
+        self.recovered_table.open_requested.connect(lambda r: self.open_note_requested.emit(r.id))
+        self.recovered_table.horizontalHeader().resizeSection(0, chars * 34)
+        self.recovered_box = QGroupBox(
+            "Recovered drafts (open in an editor when the app last closed)", self
+        )
+        recovered_layout = QVBoxLayout(self.recovered_box)
+        recovered_layout.addWidget(self.recovered_table)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.recovered_box)
+        layout.addWidget(task_box, 1)
+        layout.addWidget(unsigned_box, 1)
+        runner.changed.connect(self._records_changed)
+        self.clear()
+
+    # -- data ----------------------------------------------------------------------
+    def load(self) -> None:
+        if self.runner.vault is None:
+            return
+        if self._loading:
+            self._again = True
+            return
+        from mhsw_desktop.services.tasks import today_summary
+
+        self._loading = True
+        today = date.today()
+        self.runner.query(lambda s: today_summary(s, today), self._loaded, self._failed)
+
+    def _loaded(self, summary: Any) -> None:
+        self._loading = False
+        today = date.today()
+        self.heading.setText(f"Today — {today:%A} {today.day} {today:%B %Y}")
+        self.tasks.set_rows([*summary.overdue, *summary.due_today])
+        self.unsigned.set_rows(summary.unsigned_notes)
+        self.recovered.set_rows(summary.recovered_drafts)
+        self._show_empty()
+        if self._again:
+            self._again = False
+            self.load()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._loading = False
+        self.problem.emit(user_message(exc))
+
+    def _records_changed(self, kind: str) -> None:
+        if kind in ("tasks", "notes", "clients") and self.runner.vault is not None:
+            self.load()
+
+    def clear(self) -> None:
+        """Drop everything shown (on lock)."""
+        self._loading = False
+        self._again = False
+        self.heading.setText("Today")
+        self.tasks.clear()
+        self.unsigned.clear()
+        self.recovered.clear()
+        self._show_empty()
+
+    def _show_empty(self) -> None:
+        self.task_table.setVisible(self.tasks.rowCount() > 0)
+        self.tasks_empty.setVisible(self.tasks.rowCount() == 0)
+        self.unsigned_table.setVisible(self.unsigned.rowCount() > 0)
+        self.unsigned_empty.setVisible(self.unsigned.rowCount() == 0)
+        self.recovered_box.setVisible(self.recovered.rowCount() > 0)
+
+    # -- actions -------------------------------------------------------------------------
+    def _complete(self, row: Any, done: bool) -> None:
+        from mhsw_desktop.services.tasks import complete_task
+
+        self.runner.query(
+            lambda s: complete_task(s, row.id, done), None, self._failed, changes="tasks"
+        )
+
+    def _open_task(self, row: Any) -> None:
+        if row.note_id is not None:
+            self.open_note_requested.emit(row.note_id)
+        elif row.client_id is not None:
+            self.open_client_requested.emit(row.client_id)
+
+    def focus_first(self) -> None:
+        for table in (self.recovered_table, self.task_table, self.unsigned_table):
+            if table.isVisible():
+                table.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                return
+        self.add_task.setFocus(Qt.FocusReason.ShortcutFocusReason)

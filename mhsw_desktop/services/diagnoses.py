@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import uuid
+import warnings
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -54,6 +55,17 @@ class DiagnosisRow:
         }
 
 
+@cache
+def _icd() -> Any:
+    """The code set (imported once: it parses its XML; its own import warns of old APIs)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        import simple_icd_10_cm
+
+        simple_icd_10_cm.is_valid_item("F32")  # loads the data inside the filter
+    return simple_icd_10_cm
+
+
 def _is_social_z(code: str) -> bool:
     return code.startswith("Z") and len(code) >= 3 and "55" <= code[1:3] <= "65"
 
@@ -61,8 +73,7 @@ def _is_social_z(code: str) -> bool:
 @cache
 def _catalogue() -> tuple[tuple[str, str, str], ...]:
     """Every billable-or-not ICD-10-CM code with its description: (dotted code, text, folded)."""
-    import simple_icd_10_cm as icd
-
+    icd = _icd()
     entries = []
     for code in icd.get_all_codes(with_dots=True):
         if icd.is_chapter_or_block(code):
@@ -83,8 +94,7 @@ def normalise_code(code: str) -> str:
 
 def describe(code: str) -> str | None:
     """The description of a valid code, else None."""
-    import simple_icd_10_cm as icd
-
+    icd = _icd()
     dotted = normalise_code(code)
     if not dotted or not icd.is_valid_item(dotted) or icd.is_chapter_or_block(dotted):
         return None

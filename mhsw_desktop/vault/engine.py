@@ -1,11 +1,17 @@
-"""The SQLCipher engine: raw key, pragmas set and checked on every connection."""
+"""The SQLCipher engine: raw key, pragmas set and checked on every connection.
+
+Transactions are real: the driver's own (legacy) transaction handling is switched off
+and SQLAlchemy emits ``BEGIN`` itself (SQLAlchemy's documented pysqlite recipe). Without
+that, pysqlite opens a transaction only before INSERT/UPDATE/DELETE, so DDL such as a
+migration's CREATE TABLE commits at once even inside ``engine.begin()``.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Engine, create_engine, event
+from sqlalchemy import URL, Connection, Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
 #: page cache per connection, in KiB (SQLite's negative cache_size); enough for the lists
@@ -56,10 +62,19 @@ def open_engine(db_path: Path, data_key: bytes | bytearray) -> Engine:
         connect_args={"check_same_thread": False},
     )
     event.listen(engine, "connect", _configure_connection)
+    event.listen(engine, "begin", _begin)
     return engine
 
 
+def _begin(conn: Connection) -> None:
+    """Open the transaction ourselves, so that DDL and reads are inside it too."""
+    conn.exec_driver_sql("BEGIN")
+
+
 def _configure_connection(dbapi_connection: Any, _record: Any) -> None:
+    # The driver must never BEGIN or COMMIT on its own: SQLAlchemy's "begin" event
+    # (``_begin``) opens every transaction, and commit/rollback close it.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
         for pragma in _PRAGMAS:

@@ -78,6 +78,20 @@ class VaultExists(VaultError):
         super().__init__(f"{folder} already holds a vault; choose an empty folder.")
 
 
+class FolderNotEmpty(VaultExists):
+    def __init__(self, folder: str) -> None:
+        VaultError.__init__(self, f"{folder} is not empty; choose an empty or new folder.")
+
+
+class MigrationFailed(VaultError):
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            f"The vault could not be upgraded to this version's format ({detail}). "
+            "Nothing in it was changed; a copy from before the attempt is in its "
+            "backups folder."
+        )
+
+
 class WeakPassphrase(VaultError):
     def __init__(self, reason: str) -> None:
         super().__init__(f"That passphrase is too weak: {reason}")

@@ -43,11 +43,24 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def make_private_dir(folder: Path) -> None:
-    """Create ``folder`` (and parents) and make the folder itself owner-only."""
-    folder.mkdir(parents=True, exist_ok=True)
+def make_private_dir(folder: Path) -> bool:
+    """Create ``folder`` (and parents) and make the folder itself owner-only.
+
+    A folder that already exists is left exactly as it is: its permissions belong to
+    whoever made it. Returns whether the folder was created here.
+    """
+    if folder.is_dir():
+        return False
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(OWNER_ONLY_DIR)
+    except FileExistsError:
+        if folder.is_dir():  # made by someone else meanwhile: not ours to change
+            return False
+        raise
     if os.name == "posix":
-        os.chmod(folder, OWNER_ONLY_DIR)
+        os.chmod(folder, OWNER_ONLY_DIR)  # mkdir's mode is filtered by the umask
+    return True
 
 
 def wipe(buffer: bytearray) -> None:

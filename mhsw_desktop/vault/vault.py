@@ -30,6 +30,8 @@ DB_NAME = "vault.db"
 KEY_NAME = "vault.key"
 BACKUPS = "backups"
 PAGE_SIZE = 4096  # SQLCipher 4's default; an encrypted file is whole pages
+#: Alembic's folder (env.py and versions/); a module attribute so tests can use a copy
+MIGRATIONS = Path(__file__).with_name("migrations")
 
 
 @dataclass(frozen=True)
@@ -87,11 +89,15 @@ class Vault:
     ) -> tuple[Vault, str]:
         """Make a new vault in ``folder`` (empty or absent); return it and its recovery key.
 
-        ``params`` defaults to Argon2id calibrated to about half a second here.
+        ``params`` defaults to Argon2id calibrated to about half a second here. A folder
+        that already holds anything is refused, and a folder that exists already keeps
+        its permissions (only folders made here are set owner-only).
         """
         folder = Path(folder).expanduser().absolute()
         if folder.exists() and is_vault(folder):
             raise errors.VaultExists(str(folder))
+        if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
+            raise errors.FolderNotEmpty(str(folder))
         if enforce_strength:
             strength = assess(passphrase)
             if not strength.acceptable:
@@ -110,8 +116,7 @@ class Vault:
         db_path = folder / DB_NAME
         engine = open_engine(db_path, data_key)
         try:
-            with engine.begin() as conn:
-                _migrate(conn)
+            _upgrade(engine)
             os.chmod(db_path, 0o600)
             key_file = KeyFile.new(
                 vault_id=str(uuid.uuid4()),
@@ -132,16 +137,23 @@ class Vault:
 
     # -- opening ----------------------------------------------------------------
     @classmethod
-    def open(cls, folder: Path | str, passphrase: str) -> Vault:
-        """Unlock with the passphrase. Every failure leaves every file as it was."""
+    def open(cls, folder: Path | str, passphrase: str, *, migrate: bool = True) -> Vault:
+        """Unlock with the passphrase. Every failure leaves every file as it was.
+
+        An older schema is upgraded (after a backup) unless ``migrate`` is false: then
+        nothing is written, ``info.schema_revision`` shows the old revision and
+        :meth:`verify` reports it. Such a vault is for inspection, not for use.
+        """
         folder, key_file = _preflight(Path(folder))
         data_key = key_file.unwrap_with_passphrase(passphrase)
         if data_key is None:
             raise errors.WrongPassphrase()
-        return cls._open_database(folder, key_file, data_key)
+        return cls._open_database(folder, key_file, data_key, migrate=migrate)
 
     @classmethod
-    def open_with_recovery(cls, folder: Path | str, recovery_key: str) -> Vault:
+    def open_with_recovery(
+        cls, folder: Path | str, recovery_key: str, *, migrate: bool = True
+    ) -> Vault:
         """Unlock with the recovery key; the caller must then set a new passphrase."""
         folder, key_file = _preflight(Path(folder))
         try:
@@ -151,26 +163,27 @@ class Vault:
         data_key = key_file.unwrap_with_recovery(raw)
         if data_key is None:
             raise errors.WrongRecoveryKey()
-        vault = cls._open_database(folder, key_file, data_key)
+        vault = cls._open_database(folder, key_file, data_key, migrate=migrate)
         vault.must_change_passphrase = True
         return vault
 
     @classmethod
-    def _open_database(cls, folder: Path, key_file: KeyFile, data_key: bytearray) -> Vault:
+    def _open_database(
+        cls, folder: Path, key_file: KeyFile, data_key: bytearray, *, migrate: bool
+    ) -> Vault:
         db_path = folder / DB_NAME
         engine = open_engine(db_path, data_key)
         try:
             revision = _check_database(engine, db_path, data_key)
-            if revision != schema.HEAD:
+            if revision != schema.HEAD and migrate:
                 _backup_before_migration(engine, folder, revision)
-                with engine.begin() as conn:
-                    _migrate(conn)
+                _upgrade(engine)
                 revision = schema.HEAD
         except BaseException:
             engine.dispose()
             wipe(data_key)
             raise
-        return cls(folder, key_file, data_key, engine, revision)
+        return cls(folder, key_file, data_key, engine, _revision_text(revision))
 
     # -- using ------------------------------------------------------------------
     @property
@@ -253,10 +266,10 @@ class Vault:
                 if fk:
                     report.problems.append(f"{len(fk)} rows point at records that do not exist")
             try:
-                revision = _current_revision(conn)
+                revision = _revision_text(_current_revision(conn))
             except DatabaseError as exc:
                 revision = f"unreadable ({corruption_error(exc)})"
-            report.checks["schema"] = str(revision)
+            report.checks["schema"] = revision
             if revision != schema.HEAD:
                 report.problems.append(f"schema is at {revision}, expected {schema.HEAD}")
         return report
@@ -382,13 +395,55 @@ def _current_revision(conn: object) -> str | None:
     return None if row is None else str(row[0])
 
 
+def _revision_text(revision: str | None) -> str:
+    """How a revision is shown: a database with no schema at all says so."""
+    return "none (empty database)" if revision is None else revision
+
+
+def _upgrade(engine: Engine) -> None:
+    """Bring the schema to head in one transaction: all of it, or none of it.
+
+    Runs on one connection with foreign keys off (SQLite can only switch them outside a
+    transaction), so that Alembic's batch table rebuilds (copy, drop, rename) fire no
+    cascades and trip no checks halfway. Before committing, ``foreign_key_check`` must
+    find nothing, or the whole upgrade is rolled back. Any failure leaves the schema and
+    ``alembic_version`` exactly as they were.
+    """
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with conn.begin():
+                _migrate(conn)
+                broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise errors.VaultCorrupt(
+                        f"upgrading it would leave {len(broken)} rows pointing at records "
+                        "that do not exist, so it was not upgraded"
+                    )
+        except errors.VaultError:
+            raise
+        except Exception as exc:
+            raise errors.MigrationFailed(type(exc).__name__) from exc
+        finally:
+            try:
+                raw.execute("PRAGMA foreign_keys = ON")
+            except Exception:
+                conn.invalidate()  # never hand a connection without foreign keys back
+                raise
+
+
 def _migrate(conn: object) -> None:
-    """Bring the schema to head with Alembic (imported only when a migration is due)."""
+    """Run Alembic's upgrade to head on ``conn`` (imported only when a migration is due).
+
+    The caller owns the transaction: env.py sees it already begun and opens none.
+    """
     from alembic import command
     from alembic.config import Config
 
     config = Config()
-    config.set_main_option("script_location", str(Path(__file__).with_name("migrations")))
+    config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = conn
     command.upgrade(config, "head")
 
@@ -396,10 +451,18 @@ def _migrate(conn: object) -> None:
 def _backup_before_migration(engine: Engine, folder: Path, revision: str | None) -> None:
     """An encrypted copy (same key) with its key file, before the schema changes."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    target = folder / BACKUPS / f"pre-upgrade-{revision or 'empty'}-{stamp}"
-    make_private_dir(target)
+    name = f"pre-upgrade-{revision or 'empty'}-{stamp}"
+    target = folder / BACKUPS / name
+    attempt = 1
+    while not make_private_dir(target):  # a second attempt within the same second
+        attempt += 1
+        target = folder / BACKUPS / f"{name}-{attempt}"
     with engine.connect() as conn:
-        conn.exec_driver_sql("VACUUM INTO ?", (str(target / DB_NAME),))
+        # VACUUM cannot run inside a transaction: use the driver connection, which is in
+        # autocommit mode (no BEGIN has been issued on it).
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        raw.execute("VACUUM INTO ?", (str(target / DB_NAME),))
     os.chmod(target / DB_NAME, 0o600)
     shutil.copy2(folder / KEY_NAME, target / KEY_NAME)
     os.chmod(target / KEY_NAME, 0o600)

@@ -149,3 +149,43 @@ def test_key_file_below_the_kdf_floor_is_refused(vault_folder: tuple[Path, str])
     (folder / KEY_NAME).write_text(json.dumps(doc))
     with pytest.raises(errors.KeyFileDamaged, match="below the minimum"):
         Vault.open(folder, PASSPHRASE)
+
+
+def test_creating_in_a_folder_that_holds_files_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "Documents"
+    folder.mkdir()
+    os.chmod(folder, 0o755)  # noqa: S103 - a folder as a user might have it
+    (folder / "letter.txt").write_text("Dear ...")
+    mode = stat.S_IMODE(folder.stat().st_mode)
+    with pytest.raises(errors.VaultExists, match="is not empty; choose an empty or new folder"):
+        create_vault(folder)
+    assert sorted(os.listdir(folder)) == ["letter.txt"]
+    assert (folder / "letter.txt").read_text() == "Dear ..."
+    assert stat.S_IMODE(folder.stat().st_mode) == mode
+
+
+def test_creating_over_a_file_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "notes").write_text("x")
+    with pytest.raises(errors.VaultExists, match="choose an empty or new folder"):
+        create_vault(tmp_path / "notes")
+    assert (tmp_path / "notes").read_text() == "x"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_an_existing_empty_folder_keeps_its_permissions(tmp_path: Path) -> None:
+    """Only folders the app makes are set owner-only; the files inside are always so."""
+    folder = tmp_path / "chosen"
+    folder.mkdir()
+    os.chmod(folder, 0o750)  # noqa: S103 - a folder as a user might have it
+    vault, _ = create_vault(folder)
+    vault.lock()
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o750
+    for path in [folder / "backups", folder / DB_NAME, folder / KEY_NAME]:
+        assert stat.S_IMODE(path.stat().st_mode) & 0o077 == 0, path
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permission bits")
+def test_a_new_folder_is_made_owner_only(tmp_path: Path) -> None:
+    vault, _ = create_vault(tmp_path / "new" / "vault")
+    vault.lock()
+    assert stat.S_IMODE((tmp_path / "new" / "vault").stat().st_mode) == 0o700

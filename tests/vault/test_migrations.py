@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,13 @@ def test_an_empty_vault_is_migrated_to_head_after_a_backup(
         tables = conn.exec_driver_sql("SELECT name FROM sqlite_master WHERE type='table'")
         assert [row[0] for row in tables] == []
     engine.dispose()
+    # The backup folder is itself a vault: copied elsewhere, it unlocks (and upgrades).
+    restored = folder.parent / "restored"
+    shutil.copytree(backups[0], restored)
+    with Vault.open(restored, PASSPHRASE) as vault:
+        assert vault.info.vault_id == KeyFile.load(folder / KEY_NAME).vault_id
+        assert vault.info.schema_revision == schema.HEAD
+        assert vault.verify().ok
 
 
 def test_an_up_to_date_vault_opens_without_alembic(vault_folder: tuple[Path, str]) -> None:

@@ -172,3 +172,22 @@ def test_read_only_vault_folder_is_reported_and_left_alone(tmp_path: Path) -> No
     finally:
         os.chmod(folder, 0o700)
     assert snapshot(folder) == before
+
+
+def test_unwritable_vault_folder_is_reported_and_left_alone(
+    vault_folder: tuple[Path, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same as above for any user (root included): the folder reports itself unwritable."""
+    folder, _ = vault_folder
+    before = snapshot(folder)
+    real_access = os.access
+
+    def access(path: str | os.PathLike[str], mode: int, **kwargs: object) -> bool:
+        if mode & os.W_OK and Path(path).absolute() in (folder, folder / DB_NAME):
+            return False
+        return real_access(path, mode, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("mhsw_desktop.vault.vault.os.access", access)
+    with pytest.raises(errors.VaultNotWritable, match="cannot be written"):
+        Vault.open(folder, PASSPHRASE)
+    assert snapshot(folder) == before

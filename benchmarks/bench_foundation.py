@@ -54,6 +54,7 @@ def plain_copy(folder: Path) -> Path:
     with Vault.open(folder, PASSPHRASE) as vault, vault.engine.connect() as conn:
         conn.exec_driver_sql(f"ATTACH DATABASE '{plain}' AS plain KEY ''")
         conn.exec_driver_sql("SELECT sqlcipher_export('plain')")
+        conn.commit()
         conn.exec_driver_sql("DETACH DATABASE plain")
     return plain
 
@@ -118,7 +119,7 @@ def bench_unlock_to_list(folder: Path, plain: Path, runs: int) -> tuple[float, f
         data_key = key_file.unwrap_with_passphrase(PASSPHRASE)  # the KDF: not timed
         assert data_key is not None
         start = time.perf_counter()
-        vault = Vault._open_database(folder, key_file, data_key)  # unlock after the KDF
+        vault = Vault._open_database(folder, key_file, data_key, migrate=True)  # after the KDF
         with vault.session() as session:
             q0 = time.perf_counter()
             rows = list_clients(session, "current")

@@ -33,6 +33,15 @@ from mhsw_desktop.ui.widgets import plain_label
 LOCKED_TITLE = f"{APP_NAME} — Locked"
 
 
+def _bring_forward(window: QWidget) -> None:
+    """Raise and activate a window (the offscreen test platform cannot, and says so)."""
+    from PySide6.QtGui import QGuiApplication
+
+    if QGuiApplication.platformName() != "offscreen":
+        window.raise_()
+        window.activateWindow()
+
+
 def recovered_message(count: int, kept_at_lock: int) -> str:
     """What to say about drafts found still open at unlock."""
     if kept_at_lock >= count:
@@ -76,6 +85,8 @@ class MainWindow(QMainWindow):
         self.editors: dict[Any, Any] = {}
         #: ids of drafts that were open in an editor when the vault locked (memory only)
         self._open_at_lock: set[Any] = set()
+        #: editors of notes not yet created that were saved by the lock (memory only)
+        self._new_at_lock = 0
         #: the view to come back to after an unlock
         self._last_view: QWidget = self.clients
         self._last_client: Any = None
@@ -227,13 +238,20 @@ class MainWindow(QMainWindow):
 
     def show_locked(self) -> None:
         """Drop every view of client data: dialogs, rows, filter text, counts, title."""
+        from mhsw_desktop.ui.note_editor import NoteEditor
+
+        for editor in self.findChildren(NoteEditor):
+            if editor.isVisible() and not editor.read_only:
+                if editor.note_id is not None:
+                    self._open_at_lock.add(editor.note_id)
+                elif editor.is_dirty():
+                    self._new_at_lock += 1
         for dialog in self.findChildren(QDialog):
             discard = getattr(dialog, "discard", None)
             if callable(discard):
                 discard()
             elif isinstance(dialog, QMessageBox) or dialog.isVisible():
                 dialog.done(0)
-        self._open_at_lock |= {key for key in self.editors if key is not None}
         self.editors.clear()
         self.clients.clear()
         self.today.clear()
@@ -357,8 +375,7 @@ class MainWindow(QMainWindow):
         editor = self.editors.get(note_id)
         if editor is not None:
             editor.show()
-            editor.raise_()
-            editor.activateWindow()
+            _bring_forward(editor)
             if highlight:
                 editor.highlight = highlight
                 editor.show_highlight()
@@ -412,7 +429,7 @@ class MainWindow(QMainWindow):
         editor.finished.connect(finished)
         editor.profile_requested.connect(self.practitioner_profile)
         editor.show()
-        editor.raise_()
+        _bring_forward(editor)
         return editor
 
     def _check_recovered(self) -> None:
@@ -422,12 +439,12 @@ class MainWindow(QMainWindow):
 
     def _show_recovered(self, drafts: list[Any]) -> None:
         self._recovered = list(drafts)
+        kept = sum(1 for d in drafts if d.id in self._open_at_lock) + self._new_at_lock
+        self._open_at_lock.clear()
+        self._new_at_lock = 0
         if not drafts:
             self.banner.hide()
-            self._open_at_lock.clear()
             return
-        kept = sum(1 for d in drafts if d.id in self._open_at_lock)
-        self._open_at_lock.clear()
         self.banner_text.setText(recovered_message(len(drafts), kept))
         self.banner_open.setText(
             "&Open the draft" if len(drafts) == 1 else "&Open recovered drafts"

@@ -108,3 +108,71 @@ def test_actions_come_from_the_registry(qtbot, runner):
     assert window.actions_by_id["quit"].shortcuts() == QKeySequence.keyBindings(
         QKeySequence.StandardKey.Quit
     )
+
+
+def _templates():
+    from mhsw_desktop.services.templates import builtin_templates
+
+    return list(builtin_templates())
+
+
+def test_note_editor_new_and_expanded(qtbot, runner):
+    import uuid
+
+    from mhsw_desktop.ui.note_editor import NoteEditor
+
+    editor = NoteEditor(runner, uuid.uuid4(), "Client", _templates())
+    qtbot.addWidget(editor)
+    editor.show()
+    editor.more.set_expanded(True)
+    editor.private.set_expanded(True)
+    assert unnamed(editor) == []
+    assert editor.section_edits, "the first template's sections are shown"
+    required = [e for e in editor.section_edits.values() if "(required)" in e.accessibleName()]
+    assert required
+    editor.discard()
+
+
+@pytest.mark.parametrize("name", ["sign", "addendum", "error", "task", "practitioner"])
+def test_small_dialogs(qtbot, runner, name):
+    import uuid
+
+    from mhsw_desktop.ui.practitioner_dialog import PractitionerDialog
+    from mhsw_desktop.ui.sign_dialogs import AddendumDialog, EnteredInErrorDialog, SignDialog
+    from mhsw_desktop.ui.task_dialog import TaskDialog
+
+    makers = {
+        "sign": lambda: SignDialog(runner),
+        "addendum": lambda: AddendumDialog(runner),
+        "error": lambda: EnteredInErrorDialog(runner),
+        "task": lambda: TaskDialog(runner, (uuid.uuid4(), "Client")),
+        "practitioner": lambda: PractitionerDialog(runner),
+    }
+    dialog = makers[name]()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert unnamed(dialog) == []
+    dialog.discard()
+
+
+def test_diagnosis_dialog(qtbot, runner):
+    import uuid
+
+    from mhsw_desktop.ui.diagnosis_dialog import DiagnosisDialog
+
+    dialog = DiagnosisDialog(runner, uuid.uuid4())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert unnamed(dialog) == []
+    dialog.discard()
+
+
+@pytest.mark.parametrize("view", ["today", "search", "client_view"])
+def test_main_views(qtbot, runner, view):
+    window = MainWindow(runner)
+    qtbot.addWidget(window)
+    window.show()
+    pane = getattr(window, view)
+    window.stack.setCurrentWidget(pane)
+    window.banner.show()
+    assert unnamed(window) == []

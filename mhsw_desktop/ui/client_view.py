@@ -103,7 +103,7 @@ class ClientView(QWidget):
         chars = self.fontMetrics().averageCharWidth()
         date_width = self.fontMetrics().horizontalAdvance("2026-12-31") + chars * 3
         self.table.horizontalHeader().resizeSection(0, date_width)
-        for column, width in ((1, 30), (2, 24)):
+        for column, width in ((1, 36), (2, 24)):
             self.table.horizontalHeader().resizeSection(column, chars * width)
         self.kind = QComboBox(self)
         for key, label in KINDS:
@@ -141,10 +141,10 @@ class ClientView(QWidget):
         self.diagnosis_table.setObjectName("diagnoses")
         diagnosis_header = self.diagnosis_table.horizontalHeader()
         diagnosis_header.setStretchLastSection(False)
-        diagnosis_header.resizeSection(0, chars * 9)
+        for column in (0, 2, 3, 4):
+            diagnosis_header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         diagnosis_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        for column in (2, 3, 4):
-            diagnosis_header.resizeSection(column, date_width)
+        self.diagnosis_table.setWordWrap(True)
         self.diagnosis_table.open_requested.connect(self._edit_diagnosis)
         self.add_diagnosis = self._button("&Add diagnosis…", "Add diagnosis", self._add_diagnosis)
         self.edit_diagnosis = self._button(
@@ -155,19 +155,21 @@ class ClientView(QWidget):
         )
         diagnosis_box = QGroupBox("Diagnoses (ICD-10-CM)", self)
         diagnosis_layout = QVBoxLayout(diagnosis_box)
-        diagnosis_layout.addWidget(self.diagnosis_table, 1)
-        diagnosis_buttons = QHBoxLayout()
+        diagnosis_row = QHBoxLayout()
+        diagnosis_row.addWidget(self.diagnosis_table, 1)
+        diagnosis_layout.addLayout(diagnosis_row, 1)
+        diagnosis_buttons = QVBoxLayout()
         diagnosis_buttons.addWidget(self.add_diagnosis)
         diagnosis_buttons.addWidget(self.edit_diagnosis)
         diagnosis_buttons.addWidget(self.remove_diagnosis)
         diagnosis_buttons.addStretch(1)
-        diagnosis_layout.addLayout(diagnosis_buttons)
+        diagnosis_row.addLayout(diagnosis_buttons)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(timeline_box)
         splitter.addWidget(diagnosis_box)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
         splitter.setChildrenCollapsible(False)
 
         layout = QVBoxLayout(self)

@@ -16,7 +16,10 @@ SALT_BYTES = 16
 KEY_BYTES = 32
 #: what calibration aims for on the machine that creates the vault
 TARGET_SECONDS = 0.5
+#: ceilings for parameters read from a key file: a tampered file must not hang unlock
 MAX_ITERATIONS = 64
+MAX_MEMORY_KIB = 4 * 1024 * 1024  # 4 GiB
+MAX_LANES = 64
 
 
 @dataclass(frozen=True)
@@ -29,10 +32,12 @@ class KdfParams:
     salt: bytes
 
     def check(self) -> None:
-        """Refuse parameters below the floor (a tampered or foreign key file)."""
+        """Refuse parameters below the floor or above the ceiling (a tampered file)."""
         if self.memory_kib < MIN_MEMORY_KIB or self.iterations < MIN_ITERATIONS:
             raise ValueError("key-derivation parameters are below the minimum")
-        if not 1 <= self.lanes <= 64 or len(self.salt) < SALT_BYTES:
+        if self.memory_kib > MAX_MEMORY_KIB or self.iterations > MAX_ITERATIONS:
+            raise ValueError("key-derivation parameters are above the maximum")
+        if not 1 <= self.lanes <= MAX_LANES or len(self.salt) < SALT_BYTES:
             raise ValueError("key-derivation parameters are malformed")
 
     def with_new_salt(self) -> KdfParams:

@@ -7,19 +7,29 @@ Layout (JSON, UTF-8)::
      "kdf": {"name": "argon2id", "memory_kib": 65536, "iterations": 6, "lanes": 4,
              "salt": "<b64>"},
      "passphrase_wrap": {"nonce": "<b64>", "ciphertext": "<b64>"},
-     "recovery_wrap": {"salt": "<b64>", "nonce": "<b64>", "ciphertext": "<b64>"}}
+     "recovery_wrap": {"salt": "<b64>", "nonce": "<b64>", "ciphertext": "<b64>"},
+     "checksum": "<hex>"}
+
+``checksum`` is the SHA-256 (hex) of the canonical JSON (sorted keys, no spaces, UTF-8)
+of every other field, so that any damage to the file reads as damage, not as a wrong
+passphrase. The rule is the same in every format version (a newer file is recognised
+as newer only when its checksum holds).
 
 Each wrap is AES-256-GCM of the 32-byte data key, with the vault id and the wrap's
 purpose as associated data, so a wrap copied from another vault or slot fails to open.
 The recovery key is 160 random bits, so HKDF-SHA256 (not a slow KDF) derives its
-key-encryption key: there is nothing to guess.
+key-encryption key: there is nothing to guess. Passphrases are normalised to Unicode NFC
+before derivation, so the same words typed on macOS (NFD) and Windows (NFC) agree.
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import os
+import unicodedata
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -37,6 +47,14 @@ from mhsw_desktop.vault.kdf import KdfParams
 MAGIC = "MHSW-VAULT-KEY"
 FORMAT = 1
 NONCE_BYTES = 12
+#: an AES-GCM wrap of the 32-byte data key: the key and a 16-byte tag
+WRAP_BYTES = 32 + 16
+SALT_BYTES = 16
+
+
+def passphrase_secret(passphrase: str) -> bytes:
+    """The bytes a passphrase is derived from: NFC-normalised UTF-8."""
+    return unicodedata.normalize("NFC", passphrase).encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -63,7 +81,7 @@ class KeyFile:
 
     def unwrap_with_passphrase(self, passphrase: str) -> bytearray | None:
         """The data key, or None when the passphrase is wrong."""
-        kek = kdf.derive(passphrase.encode("utf-8"), self.kdf)
+        kek = kdf.derive(passphrase_secret(passphrase), self.kdf)
         return _open(kek, self.passphrase_wrap, self._aad("passphrase"))
 
     def unwrap_with_recovery(self, recovery_raw: bytes) -> bytearray | None:
@@ -77,7 +95,7 @@ class KeyFile:
         """
         params = self.kdf.with_new_salt()
         draft = replace(self, kdf=params)
-        kek = kdf.derive(passphrase.encode("utf-8"), params)
+        kek = kdf.derive(passphrase_secret(passphrase), params)
         return replace(draft, passphrase_wrap=_seal(kek, data_key, draft._aad("passphrase")))
 
     @classmethod
@@ -92,7 +110,7 @@ class KeyFile:
         passphrase: str,
         recovery_raw: bytes,
     ) -> KeyFile:
-        recovery_salt = os.urandom(16)
+        recovery_salt = os.urandom(SALT_BYTES)
         draft = cls(
             vault_id=vault_id,
             created_at=created_at,
@@ -101,7 +119,7 @@ class KeyFile:
             passphrase_wrap=Wrap(b"", b""),
             recovery_wrap=Wrap(b"", b""),
         )
-        kek = kdf.derive(passphrase.encode("utf-8"), params)
+        kek = kdf.derive(passphrase_secret(passphrase), params)
         pw = _seal(kek, data_key, draft._aad("passphrase"))
         rkek = _recovery_kek(recovery_raw, recovery_salt)
         rw = _seal(rkek, data_key, draft._aad("recovery"))
@@ -132,6 +150,7 @@ class KeyFile:
                 "ciphertext": _b64(self.recovery_wrap.ciphertext),
             },
         }
+        doc["checksum"] = _checksum(doc)
         return (json.dumps(doc, indent=2) + "\n").encode("utf-8")
 
     def save(self, path: Path) -> None:
@@ -139,32 +158,40 @@ class KeyFile:
 
     @classmethod
     def from_bytes(cls, data: bytes) -> KeyFile:
+        """Read a key file; anything damaged, truncated or tampered is KeyFileDamaged."""
         try:
             doc = json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise KeyFileDamaged("it is not readable as a key file") from exc
         if not isinstance(doc, dict) or doc.get("magic") != MAGIC:
             raise KeyFileDamaged("it is not an MHSW Desktop key file")
+        checksum = doc.pop("checksum", None)
+        if not isinstance(checksum, str):
+            raise KeyFileDamaged("its checksum is missing")
+        if not hmac.compare_digest(checksum, _checksum(doc)):
+            raise KeyFileDamaged("its checksum does not match its contents")
         version = doc.get("format")
-        if not isinstance(version, int):
+        if not isinstance(version, int) or isinstance(version, bool):
             raise KeyFileDamaged("its format version is missing")
         if version > FORMAT:
             raise VaultTooNew(f"key file format {version}, this version reads up to {FORMAT}")
+        if version < 1:
+            raise KeyFileDamaged(f"its format version {version} does not exist")
         try:
             k = doc["kdf"]
             if k["name"] != "argon2id":
                 raise KeyFileDamaged(f"unknown key derivation {k['name']!r}")
             params = KdfParams(
-                memory_kib=int(k["memory_kib"]),
-                iterations=int(k["iterations"]),
-                lanes=int(k["lanes"]),
+                memory_kib=_int(k["memory_kib"]),
+                iterations=_int(k["iterations"]),
+                lanes=_int(k["lanes"]),
                 salt=_unb64(k["salt"]),
             )
             pw, rw = doc["passphrase_wrap"], doc["recovery_wrap"]
             key_file = cls(
-                vault_id=str(doc["vault_id"]),
-                created_at=str(doc["created_at"]),
-                database_salt=str(doc["database_salt"]),
+                vault_id=_str(doc["vault_id"]),
+                created_at=_str(doc["created_at"]),
+                database_salt=_str(doc["database_salt"]),
                 kdf=params,
                 passphrase_wrap=Wrap(_unb64(pw["nonce"]), _unb64(pw["ciphertext"])),
                 recovery_wrap=Wrap(
@@ -177,6 +204,20 @@ class KeyFile:
             params.check()
         except ValueError as exc:
             raise KeyFileDamaged(str(exc)) from exc
+        for name, wrap in (
+            ("passphrase", key_file.passphrase_wrap),
+            ("recovery", key_file.recovery_wrap),
+        ):
+            if len(wrap.nonce) != NONCE_BYTES or len(wrap.ciphertext) != WRAP_BYTES:
+                raise KeyFileDamaged(f"its {name} wrap has the wrong length")
+        if len(key_file.recovery_wrap.salt) < SALT_BYTES:
+            raise KeyFileDamaged("its recovery salt is too short")
+        try:
+            database_salt = bytes.fromhex(key_file.database_salt)
+        except ValueError:
+            database_salt = b""
+        if len(database_salt) != 16:
+            raise KeyFileDamaged("its database salt is malformed")
         return key_file
 
     @classmethod
@@ -204,6 +245,24 @@ def _open(kek: bytearray, wrap: Wrap, aad: bytes) -> bytearray | None:
         return None
     finally:
         wipe(kek)
+
+
+def _checksum(doc: dict[str, Any]) -> str:
+    """SHA-256 (hex) of the canonical JSON of ``doc`` (every field but the checksum)."""
+    canonical = json.dumps(doc, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _int(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError("expected a whole number")
+    return int(value)
+
+
+def _str(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("expected text")
+    return value
 
 
 def _b64(data: bytes) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from collections.abc import Callable
@@ -13,6 +12,7 @@ import pytest
 from mhsw_desktop.vault import errors
 from mhsw_desktop.vault.vault import DB_NAME, KEY_NAME, Vault
 from tests.support import PASSPHRASE, create_vault, snapshot
+from tests.vault import keyfiles
 
 
 def _corrupt_page(folder: Path, page: int) -> None:
@@ -49,9 +49,9 @@ def _garble_key(folder: Path) -> None:
 
 
 def _newer_key_format(folder: Path) -> None:
-    doc = json.loads((folder / KEY_NAME).read_text())
+    doc = keyfiles.read(folder)
     doc["format"] = 99
-    (folder / KEY_NAME).write_text(json.dumps(doc))
+    keyfiles.write(folder, doc, reseal=True)  # a newer version writes a valid checksum
 
 
 def _newer_schema(folder: Path) -> None:

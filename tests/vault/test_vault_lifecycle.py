@@ -14,6 +14,7 @@ from mhsw_desktop.vault import errors, kdf
 from mhsw_desktop.vault.keyfile import KeyFile
 from mhsw_desktop.vault.vault import DB_NAME, KEY_NAME, Vault
 from tests.support import NEW_PASSPHRASE, PASSPHRASE, create_vault
+from tests.vault import keyfiles
 
 
 def names(vault: Vault) -> list[str]:
@@ -144,9 +145,9 @@ def test_calibration_targets_half_a_second_at_64_mib_or_more() -> None:
 
 def test_key_file_below_the_kdf_floor_is_refused(vault_folder: tuple[Path, str]) -> None:
     folder, _ = vault_folder
-    doc = json.loads((folder / KEY_NAME).read_text())
+    doc = keyfiles.read(folder)
     doc["kdf"]["memory_kib"] = 1024
-    (folder / KEY_NAME).write_text(json.dumps(doc))
+    keyfiles.write(folder, doc, reseal=True)
     with pytest.raises(errors.KeyFileDamaged, match="below the minimum"):
         Vault.open(folder, PASSPHRASE)
 

@@ -15,6 +15,7 @@ import uuid
 from datetime import date, datetime, time
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
@@ -686,9 +687,10 @@ class NoteEditor(QDialog):
 
         if self.read_only or self._template is None:
             return
-        problems = signing_errors(self.value(), self._template)
         if not self._has_text():
-            problems = {"note": "Write the note before signing it."}
+            self.error.setText("Write the note before signing it.")
+            return
+        problems = signing_errors(self.value(), self._template)
         if problems:
             self.error.setText("To sign: " + "; ".join(_problem_words(self, problems)) + ".")
             self._focus_problem(problems)
@@ -933,11 +935,11 @@ class NoteEditor(QDialog):
     def discard(self) -> None:
         """The vault is locking: save what is typed (the save runs before the lock),
         leave the draft marked open so the next unlock offers it, and close at once."""
-        if self._dialog is not None:
+        if self._dialog is not None and shiboken6.isValid(self._dialog):
             discard = getattr(self._dialog, "discard", None)
             if callable(discard):
                 discard()
-            self._dialog = None
+        self._dialog = None
         if self.is_dirty():
             self.save_now(keep=True)
         self.timer.stop()

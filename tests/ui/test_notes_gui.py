@@ -169,9 +169,12 @@ def test_sign_with_passphrase_then_addendum(qtbot, controller, notes_vault):
     window = unlock(qtbot, controller, folder, passphrase)
     qtbot.addWidget(window)
     editor = open_new_note(qtbot, window, ids["bjorn"])
-    # required sections empty: no passphrase asked, the editor says what is missing
+    # nothing written, then required sections empty: no passphrase asked
     editor.sign_button.click()
-    assert "required before signing" in editor.error.text()
+    assert editor.error.text() == "Write the note before signing it."
+    editor.section_edits["subjective"].setPlainText("Only this one")
+    editor.sign_button.click()
+    assert "Objective is required before signing" in editor.error.text()
     assert editor.findChild(SignDialog) is None
     for key, edit in editor.section_edits.items():
         edit.setPlainText(f"{key} text for the note")
@@ -205,6 +208,22 @@ def test_sign_with_passphrase_then_addendum(qtbot, controller, notes_vault):
     qtbot.waitUntil(lambda: len(editor.detail.addenda) == 1, timeout=10_000)
     text = editor.reader.toPlainText()
     assert "Addendum 1" in text and "<not 45>" in text
+
+    # written in the wrong chart: entered in error, with a reason
+    from mhsw_desktop.ui.sign_dialogs import EnteredInErrorDialog
+
+    editor.error_button.click()
+    marking = editor.findChild(EnteredInErrorDialog)
+    marking.text.setPlainText("Written in the wrong chart")
+    marking.passphrase.setText(passphrase)
+    marking.ok.click()
+    qtbot.waitUntil(lambda: editor.detail.entered_in_error_at is not None, timeout=10_000)
+    assert "ENTERED IN ERROR" in editor.reader.toPlainText()
+    assert not editor.addendum_button.isVisible() and not editor.error_button.isVisible()
+    view = window.client_view
+    view.kind.setCurrentIndex(view.kind.findData("in_error"))
+    qtbot.waitUntil(lambda: view.timeline.rowCount() == 1)
+    assert view.timeline.index(0, 2).data() == "Entered in error"
 
 
 def test_search_highlights_and_hints(qtbot, controller, notes_vault):

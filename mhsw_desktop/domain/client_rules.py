@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, fields
 from datetime import date
 
@@ -13,9 +14,31 @@ from mhsw_desktop.errors import ValidationError
 EARLIEST_BIRTH = date(1900, 1, 1)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 _PHONE_CHARS = re.compile(r"^[0-9+()\-.\s]+(\s*(x|ext\.?)\s*[0-9]{1,6})?$", re.IGNORECASE)
-# Control characters other than tab and newline are never legitimate in a record.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _MULTILINE = frozenset({"address", "important_to_know", "discharge_reason"})
+#: Unicode categories never stored: control codes (Cc; newline and tab are allowed in
+#: multi-line fields only), lone surrogates (Cs, which UTF-8 cannot even encode), and the
+#: line and paragraph separators (Zl, Zp) that break lines where no newline is seen.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
+#: bidirectional controls (embeddings, overrides, isolates, marks): they reorder how text
+#: is shown, so a name or a note could display differently from what is stored
+_BIDI_CONTROLS = frozenset(
+    [*map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A)), "\u200e", "\u200f"]
+)
+_MULTILINE_ALLOWED = frozenset("\n\t")
+UNSTORABLE = "contains characters that cannot be stored (such as control codes)"
+
+
+def has_unstorable(text: str, *, multiline: bool) -> bool:
+    """True when ``text`` holds a character no client field may store (see above)."""
+    if text.isascii() and text.isprintable():  # the common case, at C speed
+        return False
+    allowed = _MULTILINE_ALLOWED if multiline else frozenset()
+    for ch in text:
+        if ch in allowed:
+            continue
+        if ch in _BIDI_CONTROLS or unicodedata.category(ch) in _REFUSED_CATEGORIES:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -75,8 +98,8 @@ def client_errors(data: ClientInput, today: date) -> dict[str, str]:
         limit = LIMITS[name]
         if len(value) > limit:
             errors[name] = f"is {len(value)} characters long; at most {limit} fit"
-        elif _CONTROL.search(value) or (name not in _MULTILINE and "\n" in value):
-            errors[name] = "contains characters that cannot be stored (such as control codes)"
+        elif has_unstorable(value, multiline=name in _MULTILINE):
+            errors[name] = UNSTORABLE
     for name in ("legal_first_name", "legal_last_name"):
         if name not in errors and not data.text_fields()[name].strip():
             errors[name] = "is required"

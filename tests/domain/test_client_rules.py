@@ -127,3 +127,86 @@ def test_parse_date_explains_bad_dates(text: str, words: str) -> None:
 
 def test_parse_date_reads_iso_dates() -> None:
     assert parse_date(" 1990-02-03 ", "date_of_birth") == date(1990, 2, 3)
+
+
+SINGLE_LINE = ["legal_first_name", "legal_last_name", "preferred_name", "pronouns"]
+MULTI_LINE = ["address", "important_to_know", "discharge_reason"]
+
+# (description, character): refused in every text field, multi-line ones included.
+UNSTORABLE = [
+    ("NUL", "\x00"),
+    ("bell", "\x07"),
+    ("carriage return", "\r"),
+    ("vertical tab", "\x0b"),
+    ("escape", "\x1b"),
+    ("delete", "\x7f"),
+    ("C1 next line", "\x85"),
+    ("C1 CSI", "\x9b"),
+    ("lone high surrogate", "\ud800"),
+    ("lone low surrogate", "\udfff"),
+    ("line separator", "\u2028"),
+    ("paragraph separator", "\u2029"),
+    ("left-to-right embedding", "\u202a"),
+    ("right-to-left embedding", "\u202b"),
+    ("pop directional formatting", "\u202c"),
+    ("left-to-right override", "\u202d"),
+    ("right-to-left override", "\u202e"),
+    ("left-to-right isolate", "\u2066"),
+    ("right-to-left isolate", "\u2067"),
+    ("first strong isolate", "\u2068"),
+    ("pop directional isolate", "\u2069"),
+    ("left-to-right mark", "\u200e"),
+    ("right-to-left mark", "\u200f"),
+]
+
+
+@pytest.mark.parametrize("field", SINGLE_LINE + MULTI_LINE)
+@pytest.mark.parametrize("char", [u[1] for u in UNSTORABLE], ids=[u[0] for u in UNSTORABLE])
+def test_unstorable_characters_are_refused_in_every_text_field(field: str, char: str) -> None:
+    changes: dict[str, object] = {field: f"Ana{char}Lee"}
+    if field == "discharge_reason":
+        changes.update(status=ClientStatus.DISCHARGED, discharge_date=date(2026, 1, 1))
+    errors = client_errors(replace(GOOD, **changes), TODAY)  # type: ignore[arg-type]
+    assert errors == {field: "contains characters that cannot be stored (such as control codes)"}
+
+
+@pytest.mark.parametrize("field", ["phone", "email", "emergency_contact_name"])
+@pytest.mark.parametrize("char", ["\t", "\n", "\u202e", "\x00"])
+def test_contact_fields_are_single_line_too(field: str, char: str) -> None:
+    value = {"phone": "406 555{}0142", "email": "ana{}@example.org"}.get(field, "Bo{}Lee")
+    errors = client_errors(replace(GOOD, **{field: value.format(char)}), TODAY)  # type: ignore[arg-type]
+    assert "cannot be stored" in errors[field]
+
+
+@pytest.mark.parametrize("field", SINGLE_LINE)
+@pytest.mark.parametrize("char", ["\n", "\t"], ids=["newline", "tab"])
+def test_single_line_fields_refuse_newline_and_tab(field: str, char: str) -> None:
+    errors = client_errors(replace(GOOD, **{field: f"Ana{char}Lee"}), TODAY)  # type: ignore[arg-type]
+    assert "cannot be stored" in errors[field]
+
+
+@pytest.mark.parametrize("field", MULTI_LINE)
+@pytest.mark.parametrize("char", ["\n", "\t"], ids=["newline", "tab"])
+def test_multi_line_fields_keep_newline_and_tab(field: str, char: str) -> None:
+    changes: dict[str, object] = {field: f"Line one{char}line two"}
+    if field == "discharge_reason":
+        changes.update(status=ClientStatus.DISCHARGED, discharge_date=date(2026, 1, 1))
+    assert client_errors(replace(GOOD, **changes), TODAY) == {}  # type: ignore[arg-type]
+
+
+STORABLE = [
+    ("Vietnamese", "Nguyễn Thị Minh Khai"),
+    ("Arabic", "محمد"),  # right-to-left script itself is fine; only the controls are not
+    ("Hebrew", "שׂרה"),
+    ("zero-width joiner in emoji", "Ana 👩\u200d👧"),
+    ("non-breaking space", "Ana\u00a0Lee"),
+    ("soft hyphen", "Anne\u00admarie"),
+    ("combining accent", "Rene\u0301e"),
+    ("CJK", "王小明"),
+]
+
+
+@pytest.mark.parametrize("text", [s[1] for s in STORABLE], ids=[s[0] for s in STORABLE])
+def test_real_scripts_and_marks_are_storable(text: str) -> None:
+    for field in ("legal_first_name", "important_to_know"):
+        assert client_errors(replace(GOOD, **{field: text}), TODAY) == {}  # type: ignore[arg-type]

@@ -71,13 +71,9 @@ def filled_vault(vault_factory):
     return folder, TEST_PASSPHRASE, recovery
 
 
-@pytest.fixture
-def notes_vault(vault_factory):
-    """A locked vault: three clients, a practitioner profile, Ana with many synthetic
-    notes (signed, drafts, addenda), diagnoses, an overdue task and an unsigned note.
-
-    Returns (folder, passphrase, {"ana": id, "earl": id, "bjorn": id}).
-    """
+@pytest.fixture(scope="session")
+def _notes_vault_template(tmp_path_factory):
+    """Built once per run (250 notes take a while); each test gets a copy."""
     import random
     from datetime import timedelta
 
@@ -89,9 +85,13 @@ def notes_vault(vault_factory):
         add_synthetic_notes,
     )
     from mhsw_desktop.services.tasks import TaskInput, add_task
+    from mhsw_desktop.vault import kdf
+    from mhsw_desktop.vault.vault import Vault
     from tests.conftest import TEST_PASSPHRASE
 
-    vault, _recovery = vault_factory()
+    vault, _recovery = Vault.create(
+        tmp_path_factory.mktemp("notes") / "vault", TEST_PASSPHRASE, params=kdf.minimum_params()
+    )
     today = date.today()
     with vault.unit_of_work() as session:
         ana = add_client(
@@ -123,6 +123,21 @@ def notes_vault(vault_factory):
     folder = vault.folder
     vault.lock()
     return folder, TEST_PASSPHRASE, {"ana": ana, "bjorn": bjorn, "earl": earl}
+
+
+@pytest.fixture
+def notes_vault(_notes_vault_template, tmp_path):
+    """A locked vault: three clients, a practitioner profile, Ana with many synthetic
+    notes (signed, drafts, addenda), diagnoses, an overdue task and an unsigned note.
+
+    Returns (folder, passphrase, {"ana": id, "earl": id, "bjorn": id}).
+    """
+    import shutil
+
+    folder, passphrase, ids = _notes_vault_template
+    copy = tmp_path / "notes_vault"
+    shutil.copytree(folder, copy)
+    return copy, passphrase, ids
 
 
 def unlock(qtbot, controller, folder, passphrase):

@@ -5,7 +5,25 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 need_apt=()
-have_lib() { ldconfig -p 2>/dev/null | grep -q "$1"; }
+
+# The linker cache, read once. ldconfig lives in /sbin, which is not on a normal user's
+# PATH on Debian. (Read into a variable, not piped into `grep -q`: under pipefail an
+# early-exiting grep makes ldconfig die of SIGPIPE and a present library look missing.)
+ldconfig_bin=/sbin/ldconfig
+[ -x "$ldconfig_bin" ] || ldconfig_bin=$(command -v ldconfig 2>/dev/null || true)
+known_libs=""
+if [ -n "$ldconfig_bin" ]; then
+  known_libs=$("$ldconfig_bin" -p 2>/dev/null || true)
+fi
+have_lib() {
+  if [ -n "$known_libs" ]; then
+    grep -qF -- "$1" <<<"$known_libs"
+  else  # no ldconfig at all: look in the usual library folders
+    compgen -G "/lib/$1" >/dev/null || compgen -G "/usr/lib/$1" >/dev/null ||
+      compgen -G "/lib*/*/$1" >/dev/null || compgen -G "/usr/lib*/*/$1" >/dev/null ||
+      compgen -G "/usr/lib64/$1" >/dev/null
+  fi
+}
 
 pick_python() {
   for candidate in python3.13 python3.12 python3.11 python3; do
@@ -17,26 +35,46 @@ pick_python() {
   return 1
 }
 
+# Install Debian packages when we can; otherwise say what to install, and carry on
+# (never a silent exit under `set -e`).
 apt_install() {
   [ "$#" -gt 0 ] || return 0
-  local sudo=""
-  [ "$(id -u)" -eq 0 ] || sudo="sudo"
-  if command -v apt-get >/dev/null 2>&1; then
-    echo "Installing system packages: $*"
-    $sudo apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
-  else
-    echo "Please install the system libraries for: $* (no apt-get here)" >&2
+  local sudo=()
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "Please install the system packages for: $* (this system has no apt-get)." >&2
+    return 0
   fi
+  if [ "$(id -u)" -ne 0 ]; then
+    if ! command -v sudo >/dev/null 2>&1; then
+      echo "These system packages are missing: $*" >&2
+      echo "Ask an administrator to run: apt-get install $*" >&2
+      return 0
+    fi
+    sudo=(sudo)
+  fi
+  echo "Installing system packages: $*"
+  if ! { "${sudo[@]}" apt-get update -qq >/dev/null &&
+         DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq \
+           --no-install-recommends "$@" >/dev/null; }; then
+    echo "Could not install: $*. Install them yourself: sudo apt-get install $*" >&2
+  fi
+  return 0
 }
 
-PYTHON=$(pick_python) || { apt_install python3 python3-venv; PYTHON=python3; }
+if ! PYTHON=$(pick_python); then
+  apt_install python3 python3-venv
+  PYTHON=$(pick_python) || {
+    echo "MHSW Desktop needs Python 3.11 or newer; please install it and run this again." >&2
+    return 1 2>/dev/null || exit 1
+  }
+fi
 if ! "$PYTHON" -c 'import venv, ensurepip' >/dev/null 2>&1; then
   apt_install python3-venv
 fi
 
-# Libraries Qt needs even offscreen (OpenGL/EGL, fonts, keyboard maps, D-Bus), and the
-# X11 ones for a real window.
+# Libraries Qt needs even offscreen (GLib, OpenGL/EGL, fonts, keyboard maps, D-Bus), and
+# the X11 ones for a real window. A minimal Debian 12 lacks GLib.
+have_lib libglib-2.0.so.0 || need_apt+=(libglib2.0-0)
 have_lib libEGL.so.1 || need_apt+=(libegl1)
 have_lib libGL.so.1 || need_apt+=(libgl1)
 have_lib libfontconfig.so.1 || need_apt+=(libfontconfig1)

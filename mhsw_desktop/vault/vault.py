@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import os
 import shutil
 import uuid
@@ -231,6 +232,22 @@ class Vault:
         updated.save(self.folder / KEY_NAME)
         self._key_file = updated
         self.must_change_passphrase = False
+
+    def check_passphrase(self, passphrase: str) -> bool:
+        """Whether ``passphrase`` is this vault's (asked again before signing a note).
+
+        Runs the full key derivation, so a guess costs what an unlock costs; nothing
+        is written.
+        """
+        if self._data_key is None:
+            raise errors.VaultLocked()
+        candidate = self._key_file.unwrap_with_passphrase(passphrase)
+        if candidate is None:
+            return False
+        try:
+            return hmac.compare_digest(bytes(candidate), bytes(self._data_key))
+        finally:
+            wipe(candidate)
 
     def verify(self) -> VerifyReport:
         """Full checks: every page's HMAC, SQLite's integrity, foreign keys, schema.

@@ -13,7 +13,7 @@ from mhsw_desktop.services.clients import list_clients
 from mhsw_desktop.vault import errors, kdf
 from mhsw_desktop.vault.keyfile import KeyFile
 from mhsw_desktop.vault.vault import DB_NAME, KEY_NAME, Vault
-from tests.support import NEW_PASSPHRASE, PASSPHRASE, create_vault
+from tests.support import NEW_PASSPHRASE, PASSPHRASE, create_vault, snapshot
 from tests.vault import keyfiles
 
 
@@ -190,3 +190,21 @@ def test_a_new_folder_is_made_owner_only(tmp_path: Path) -> None:
     vault, _ = create_vault(tmp_path / "new" / "vault")
     vault.lock()
     assert stat.S_IMODE((tmp_path / "new" / "vault").stat().st_mode) == 0o700
+
+
+def test_check_passphrase_answers_without_writing(vault_folder: tuple[Path, str]) -> None:
+    """Signing asks for the passphrase again: right or wrong, nothing on disk changes."""
+    folder, _ = vault_folder
+    with Vault.open(folder, PASSPHRASE) as vault:
+        key_before = (folder / KEY_NAME).read_bytes()
+        assert vault.check_passphrase(PASSPHRASE)
+        assert not vault.check_passphrase(NEW_PASSPHRASE)
+        assert not vault.check_passphrase("")
+        assert (folder / KEY_NAME).read_bytes() == key_before
+        vault.change_passphrase(NEW_PASSPHRASE)
+        assert vault.check_passphrase(NEW_PASSPHRASE)
+        assert not vault.check_passphrase(PASSPHRASE)
+    before = snapshot(folder)
+    with pytest.raises(errors.VaultLocked):
+        vault.check_passphrase(NEW_PASSPHRASE)
+    assert snapshot(folder) == before

@@ -56,7 +56,6 @@ def test_an_empty_vault_is_migrated_to_head_after_a_backup(
     """A vault whose schema predates every migration upgrades on unlock, backup first."""
     folder, _ = vault_folder
     with Vault.open(folder, PASSPHRASE) as vault, vault.engine.begin() as conn:
-        conn.exec_driver_sql("PRAGMA foreign_keys = OFF")
         conn.exec_driver_sql("DROP TABLE search_index")  # takes its shadow tables along
         names = conn.exec_driver_sql(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"

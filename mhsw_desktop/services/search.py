@@ -24,6 +24,8 @@ from mhsw_desktop.errors import UserFacingError
 HIGHLIGHT_START = "\x02"
 HIGHLIGHT_END = "\x03"
 MAX_QUERY = 500
+#: how many of the most recent matches are ranked (see :func:`search`)
+RANK_WINDOW = 2000
 _TOKEN = re.compile(r'"[^"]*"|\S+')
 _WORD = re.compile(r"[\w'’-]+\*?", re.UNICODE)
 
@@ -200,40 +202,73 @@ def search(
     include_private: bool = False,
     limit: int = 50,
 ) -> list[SearchHit]:
-    """Ranked matches with snippets. Psychotherapy notes are searched only when asked."""
+    """Ranked matches with snippets. Psychotherapy notes are searched only when asked.
+
+    Ranking (bm25, titles weighted five times) runs over at most ``RANK_WINDOW`` matches,
+    the most recently written ones, so that a word found in half of 500,000 notes still
+    answers in a blink; snippets are built for the returned page only.
+    """
     expression = parse_query(query)
     match = expression if include_private else "{title body} : (" + expression + ")"
-    where = ["search_index MATCH :match"]
     params: dict[str, Any] = {"match": match, "limit": max(1, min(limit, 500))}
+    filters = []
     if client_id is not None:
-        where.append("d.client_id = :client")
+        filters.append("client_id = :client")
         params["client"] = client_id.hex
     if date_from is not None:
-        where.append("d.day >= :date_from")
+        filters.append("day >= :date_from")
         params["date_from"] = date_from.isoformat()
     if date_to is not None:
-        where.append("d.day <= :date_to")
+        filters.append("day <= :date_to")
         params["date_to"] = date_to.isoformat()
     if template_key is not None:
-        where.append("d.template_key = :template")
+        filters.append("template_key = :template")
         params["template"] = template_key
     if signed is not None:
-        where.append("d.kind = 'note' AND d.signed = :signed")
+        filters.append("kind = 'note' AND signed = :signed")
         params["signed"] = int(signed)
+    where = "search_index MATCH :match"
+    if filters:
+        where += " AND rowid IN (SELECT rowid FROM search_docs WHERE " + " AND ".join(filters) + ")"
+
+    # 1. Where the ranking window starts: the RANK_WINDOW-th newest match, if there are more.
+    cutoff = session.execute(
+        text(
+            f"SELECT rowid FROM search_index WHERE {where}"
+            " ORDER BY rowid DESC LIMIT 1 OFFSET :window"
+        ),
+        {**params, "window": RANK_WINDOW - 1},
+    ).scalar()
+    ranked_where = where + (" AND rowid >= :cutoff" if cutoff is not None else "")
+    # 2. The best page by bm25, no snippets yet.
+    ranked = session.execute(
+        text(
+            "SELECT rowid, bm25(search_index, 5.0, 1.0, 1.0) AS score FROM search_index"
+            f" WHERE {ranked_where} ORDER BY score LIMIT :limit"
+        ),
+        {**params, "cutoff": cutoff},
+    ).all()
+    if not ranked:
+        return []
+    order = {int(rowid): (position, float(score)) for position, (rowid, score) in enumerate(ranked)}
+    # 3. Snippets and what a result shows, for that page only.
     snippet_column = -1 if include_private else 1
-    sql = (
-        "SELECT d.kind, d.ref_id, d.client_id, d.day, search_index.title,"
-        f" snippet(search_index, {snippet_column}, :start, :end, '…', 16),"
-        " bm25(search_index, 5.0, 1.0, 1.0) AS score,"
-        " c.legal_last_name, c.legal_first_name"
-        " FROM search_index JOIN search_docs d ON d.rowid = search_index.rowid"
-        " LEFT JOIN clients c ON c.id = d.client_id"
-        " WHERE " + " AND ".join(where) + " ORDER BY score LIMIT :limit"
-    )
-    params.update(start=HIGHLIGHT_START, end=HIGHLIGHT_END)
+    ids = ", ".join(str(rowid) for rowid in order)
+    rows = session.execute(
+        text(
+            "SELECT search_index.rowid, d.kind, d.ref_id, d.client_id, d.day,"
+            " search_index.title,"
+            f" snippet(search_index, {snippet_column}, :start, :end, '…', 16),"
+            " c.legal_last_name, c.legal_first_name"
+            " FROM search_index JOIN search_docs d ON d.rowid = search_index.rowid"
+            " LEFT JOIN clients c ON c.id = d.client_id"
+            f" WHERE search_index MATCH :match AND search_index.rowid IN ({ids})"
+        ),
+        {"match": match, "start": HIGHLIGHT_START, "end": HIGHLIGHT_END},
+    ).all()
     hits = []
-    for kind, ref, client, day, title, snippet, score, last, first in session.execute(
-        text(sql), params
+    for rowid, kind, ref, client, day, title, snippet, last, first in sorted(
+        rows, key=lambda r: order[int(r[0])][0]
     ):
         hits.append(
             SearchHit(
@@ -244,7 +279,7 @@ def search(
                 date=date.fromisoformat(day) if day else None,
                 title=title,
                 snippet=snippet or "",
-                rank=float(score),
+                rank=order[int(rowid)][1],
             )
         )
     return hits

@@ -173,7 +173,7 @@ def upgrade() -> None:
     op.execute("CREATE INDEX ix_search_docs_client_day ON search_docs (client_id, day)")
     op.execute(
         "CREATE VIRTUAL TABLE search_index USING fts5("
-        "title, body, private, tokenize = 'unicode61 remove_diacritics 2')"
+        "title, body, private, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4')"
     )
     # Clients written before this revision become searchable at once.
     op.execute(

@@ -25,7 +25,7 @@ HIGHLIGHT_START = "\x02"
 HIGHLIGHT_END = "\x03"
 MAX_QUERY = 500
 #: how many of the most recent matches are ranked (see :func:`search`)
-RANK_WINDOW = 2000
+RANK_WINDOW = 1000
 _TOKEN = re.compile(r'"[^"]*"|\S+')
 _WORD = re.compile(r"[\w'’-]+\*?", re.UNICODE)
 

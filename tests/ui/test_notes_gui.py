@@ -420,3 +420,21 @@ def test_diagnosis_lookup_and_add(qtbot, controller, notes_vault):
     dialog.save_button.click()
     qtbot.waitUntil(lambda: view.diagnoses.rowCount() == 1)
     assert view.diagnoses.index(0, 2).data() == "Primary"
+
+
+def test_focus_leaving_the_editor_saves_at_once(qtbot, controller, notes_vault):
+    folder, passphrase, ids = notes_vault
+    window = unlock(qtbot, controller, folder, passphrase)
+    qtbot.addWidget(window)
+    editor = open_new_note(qtbot, window, ids["ana"])
+    editor.activateWindow()
+    first = editor.section_edits["subjective"]
+    first.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is first)
+    qtbot.keyClicks(first, "Seen at the school.")
+    assert editor.timer.isActive()
+    window.activateWindow()
+    window.client_view.table.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not first)
+    assert not editor.timer.isActive()  # saved at once, not two seconds later
+    qtbot.waitUntil(lambda: editor.status.text().startswith("Draft saved"), timeout=1_000)

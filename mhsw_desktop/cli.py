@@ -112,10 +112,12 @@ def cmd_init(args: argparse.Namespace, secrets: Secrets) -> int:
 
 def cmd_verify(args: argparse.Namespace, secrets: Secrets) -> int:
     from mhsw_desktop.vault.errors import VaultCorrupt
+    from mhsw_desktop.vault.vault import Vault
 
     folder = _vault_dir(args)
     try:
-        vault = _open(args, secrets)
+        # Verify looks, it never writes: an older schema is reported, not upgraded.
+        vault = Vault.open(folder, secrets.read("Passphrase"), migrate=False)
     except VaultCorrupt as exc:
         _emit(args, {"ok": False, "checks": {}, "problems": [str(exc)]}, f"FAULT: {exc}")
         return EXIT_ERROR

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from pathlib import Path
+from types import TracebackType
 
 from mhsw_desktop import APP_NAME, __version__
 
@@ -29,12 +31,29 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def report_crash(
+    kind: type[BaseException], _value: BaseException, tb: TracebackType | None
+) -> None:
+    """Uncaught exceptions: say where, never what (a message may quote a client's record).
+
+    Prints the exception type and the file:line of each frame, nothing else, so a bug
+    report can be made without client data reaching stderr or a crash log.
+    """
+    frames = [f"{Path(f.filename).name}:{f.lineno} in {f.name}" for f in traceback.extract_tb(tb)]
+    print(
+        f"{APP_NAME} {__version__}: internal error ({kind.__name__}); no record content shown.\n  "
+        + "\n  ".join(frames[-8:]),
+        file=sys.stderr,
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = parse_args(argv)
     if args.version:
         print(f"{APP_NAME} {__version__}")
         return 0
+    sys.excepthook = report_crash
 
     from PySide6.QtWidgets import QApplication
 

@@ -73,3 +73,15 @@ def test_clipboard_keeps_text_the_app_did_not_put_there(qapp):
     qapp.clipboard().setText("user's own text")
     assert not clear_our_text()
     assert qapp.clipboard().text() == "user's own text"
+
+
+def test_crash_output_names_no_record_content(capsys):
+    from mhsw_desktop.app import report_crash
+
+    try:
+        raise ValueError("González, Ana: 1990-02-03 at 12 Elm Ave")
+    except ValueError as exc:
+        report_crash(type(exc), exc, exc.__traceback__)
+    err = capsys.readouterr().err
+    assert "ValueError" in err and "test_app.py" in err
+    assert "González" not in err and "Elm" not in err

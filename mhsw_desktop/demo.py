@@ -8,6 +8,8 @@ from pathlib import Path
 DEMO_PASSPHRASE = "demo-vault harbor lantern 7"  # noqa: S105 (synthetic data only)
 DEMO_CLIENTS = 200
 DEMO_SEED = 20261122
+#: notes per demo client (every template, most signed, a few drafts and addenda)
+DEMO_NOTES = 3
 #: a file in the demo vault's folder that marks it as synthetic
 DEMO_MARKER = "DEMO-SYNTHETIC-DATA.txt"
 
@@ -37,7 +39,7 @@ def ensure_demo_vault(folder: Path | None = None) -> Path:
     vault, _recovery = Vault.create(folder, DEMO_PASSPHRASE, params=kdf.minimum_params())
     try:
         with vault.unit_of_work() as session:
-            fill_demo(session, DEMO_CLIENTS, DEMO_SEED)
+            fill_demo(session, DEMO_CLIENTS, DEMO_SEED, notes_per_client=DEMO_NOTES)
     finally:
         vault.lock()
     (folder / DEMO_MARKER).write_text("This vault holds synthetic people only.\n")

@@ -31,7 +31,7 @@ from mhsw_desktop.domain.note import (
 from mhsw_desktop.domain.templates import NoteTemplate, template_from_json
 from mhsw_desktop.errors import NotFoundError, UserFacingError, ValidationError
 from mhsw_desktop.services.practitioner import Signer
-from mhsw_desktop.services.search import index_document, remove_document
+from mhsw_desktop.services.search import index_document, mark_signed, remove_document
 from mhsw_desktop.services.templates import get_template
 
 LATE_ENTRY_DAYS = 2
@@ -383,7 +383,7 @@ def sign_note(
     note.editing_since = None
     note.content_hash = content_hash(note)
     session.flush()
-    _index(session, note, addenda=[])
+    mark_signed(session, note.id)
     return note.content_hash
 
 

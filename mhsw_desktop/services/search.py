@@ -182,6 +182,13 @@ def index_document(
     )
 
 
+def mark_signed(session: Session, ref_id: uuid.UUID) -> None:
+    """A note was signed: its text is indexed already, only the filter flag changes."""
+    session.execute(
+        text("UPDATE search_docs SET signed = 1 WHERE ref_id = :ref"), {"ref": ref_id.hex}
+    )
+
+
 def remove_document(session: Session, ref_id: uuid.UUID) -> None:
     rowid = _doc_rowid(session, ref_id)
     if rowid is not None:

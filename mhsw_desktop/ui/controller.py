@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
+from mhsw_desktop.ui.clipboard import watch_copies
 from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.settings import Settings
 from mhsw_desktop.ui.unlock_dialog import UnlockDialog
@@ -40,6 +41,7 @@ class AppController(QObject):
         self.kdf_params = kdf_params
         self.quit_on_close = quit_on_close
         self.runner = OperationRunner(self)
+        watch_copies()
         self.throttle = UnlockThrottle()
         self.folder: Path | None = None
         self.demo_passphrase: str | None = None
@@ -251,13 +253,20 @@ class AppController(QObject):
             return
 
         def apply(passphrase: str, done: Any, fail: Any) -> None:
-            self.runner.run(
-                lambda: vault.change_passphrase(passphrase),
-                lambda _r: done(),
-                lambda exc: fail(user_message(exc)),
-            )
+            current = dialog.current_text()
 
-        dialog = NewPassphraseDialog(apply, required=False, parent=self.main_window)
+            def work() -> None:
+                from mhsw_desktop.vault.errors import WrongPassphrase
+
+                if not vault.check_passphrase(current):
+                    raise WrongPassphrase()
+                vault.change_passphrase(passphrase)
+
+            self.runner.run(work, lambda _r: done(), lambda exc: fail(user_message(exc)))
+
+        dialog = NewPassphraseDialog(
+            apply, required=False, ask_current=True, parent=self.main_window
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 

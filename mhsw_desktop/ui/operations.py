@@ -140,6 +140,7 @@ class OperationRunner(QObject):
         self._futures.pop(op_id, None)
         try:
             if pending is None or pending.generation != self._generation or future.cancelled():
+                _lock_stray_vault(future)
                 return
             exc = future.exception()
             if exc is not None:
@@ -156,6 +157,17 @@ class OperationRunner(QObject):
             self.finished.emit()
 
 
+def _lock_stray_vault(future: Future[Any]) -> None:
+    """A result dropped by a lock may be a vault that was being unlocked: lock it too,
+    so that no engine or key outlives the lock."""
+    if future.cancelled() or future.exception() is not None:
+        return
+    result = future.result()
+    lock = getattr(result, "lock", None)
+    if callable(lock) and getattr(result, "is_locked", True) is False:
+        lock()
+
+
 def user_message(exc: BaseException) -> str:
     """Words to show for an operation's failure: a known error's own message, or a
     neutral sentence for a bug (whose text may hold record data, so it is not shown)."""
@@ -163,6 +175,10 @@ def user_message(exc: BaseException) -> str:
 
     if isinstance(exc, UserFacingError):
         return str(exc)
+    from mhsw_desktop.vault.vault import corruption_error, is_corruption
+
+    if is_corruption(exc):
+        return str(corruption_error(exc))  # type: ignore[arg-type]
     log.error("unexpected failure in an operation: %s", type(exc).__name__)
     return (
         f"Something went wrong inside MHSW Desktop ({type(exc).__name__}). "

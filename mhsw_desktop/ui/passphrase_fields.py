@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QProgressBar,
@@ -110,11 +111,15 @@ class NewPassphraseDialog(QDialog):
         apply: Callable[[str, Callable[[], None], Callable[[str], None]], None],
         *,
         required: bool,
+        ask_current: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._apply = apply
         self._required = required
+        #: the current passphrase, asked when changing it in an open session (someone at an
+        #: unattended, unlocked laptop must not be able to set a passphrase of their own)
+        self.current: QLineEdit | None = None
         self.setWindowTitle("Choose a new passphrase — MHSW Desktop")
         self.setModal(True)
         intro = plain_label(
@@ -126,6 +131,19 @@ class NewPassphraseDialog(QDialog):
         )
         intro.setWordWrap(True)
         self.fields = NewPassphraseFields(self)
+        current_row: QWidget | None = None
+        if ask_current:
+            current_row = QWidget(self)
+            row = QHBoxLayout(current_row)
+            row.setContentsMargins(0, 0, 0, 0)
+            self.current = QLineEdit(current_row)
+            self.current.setEchoMode(QLineEdit.EchoMode.Password)
+            self.current.setAccessibleName("Current passphrase")
+            label = QLabel("C&urrent passphrase:", current_row)
+            label.setBuddy(self.current)
+            row.addWidget(label)
+            row.addWidget(self.current, 1)
+            self.current.textChanged.connect(self._update_save)
         self.error = error_label(self)
         self.busy = busy_bar(self)
         self.buttons = QDialogButtonBox(self)
@@ -141,21 +159,35 @@ class NewPassphraseDialog(QDialog):
         else:
             self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)
         self.buttons.accepted.connect(self._submit)
-        self.fields.valid_changed.connect(self.save.setEnabled)
+        self.fields.valid_changed.connect(self._update_save)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        if current_row is not None and self.current is not None:
+            layout.addWidget(current_row)
+            self.setTabOrder(self.current, self.fields.passphrase)
         layout.addWidget(self.fields)
         layout.addWidget(self.error)
         layout.addWidget(self.busy)
         layout.addWidget(self.buttons)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
 
+    def current_text(self) -> str:
+        return self.current.text() if self.current is not None else ""
+
+    def _ready(self) -> bool:
+        return self.fields.is_valid() and (self.current is None or bool(self.current.text()))
+
+    def _update_save(self, *_args: object) -> None:
+        self.save.setEnabled(self._ready())
+
     def reject(self) -> None:
         if not self._required:
+            if self.current is not None:
+                self.current.clear()
             super().reject()
 
     def _submit(self) -> None:
-        if not self.fields.is_valid():
+        if not self._ready():
             return
         self.save.setEnabled(False)
         self.fields.setEnabled(False)
@@ -166,10 +198,12 @@ class NewPassphraseDialog(QDialog):
     def _done(self) -> None:
         self.busy.hide()
         self.fields.clear()
+        if self.current is not None:
+            self.current.clear()
         self.accept()
 
     def _failed(self, message: str) -> None:
         self.busy.hide()
         self.fields.setEnabled(True)
-        self.save.setEnabled(self.fields.is_valid())
+        self.save.setEnabled(self._ready())
         self.error.setText(message)

@@ -6,6 +6,7 @@ before the database libraries have loaded.
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 from typing import Any
 
@@ -236,11 +237,26 @@ class UnlockDialog(QDialog):
                 lambda exc: fail(user_message(exc)),
             )
 
-        self.new_passphrase_dialog = NewPassphraseDialog(apply, required=True, parent=self)
-        self.new_passphrase_dialog.accepted.connect(lambda: self._after_new_passphrase(vault))
-        self.new_passphrase_dialog.open()
+        # The vault is open while the new passphrase is chosen: hand it to the runner so
+        # that quitting or locking now locks it too, and close the dialog if that happens.
+        self.runner.vault = vault
+        dialog = NewPassphraseDialog(apply, required=True, parent=self)
+        self.new_passphrase_dialog = dialog
+        dialog.accepted.connect(lambda: self._after_new_passphrase(vault))
+
+        def locked_meanwhile() -> None:
+            self.runner.locked.disconnect(locked_meanwhile)
+            if dialog.isVisible():
+                dialog.done(0)
+                self._set_busy(False)
+
+        self._locked_meanwhile = locked_meanwhile
+        self.runner.locked.connect(locked_meanwhile)
+        dialog.open()
 
     def _after_new_passphrase(self, vault: Any) -> None:
+        with contextlib.suppress(RuntimeError, TypeError):
+            self.runner.locked.disconnect(self._locked_meanwhile)
         self._set_busy(False)
         self.unlocked.emit(vault)
         self.accept()

@@ -64,12 +64,19 @@ def test_settings_file_holds_no_client_data(qtbot, controller, filled_vault, iso
         assert secret not in stored
 
 
-def test_clipboard_keeps_text_the_app_did_not_put_there(qapp):
-    from mhsw_desktop.ui.clipboard import clear_our_text, copy_text
+def test_clipboard_keeps_text_the_app_did_not_put_there(qapp, qtbot):
+    from PySide6.QtGui import QGuiApplication
 
+    from mhsw_desktop.ui.clipboard import clear_our_text, copy_text, watch_copies
+
+    watch_copies()
     copy_text("recovery words")
     assert clear_our_text()
     assert qapp.clipboard().text() == ""
+    # Text copied while none of our windows has the focus came from another program.
+    for widget in qapp.topLevelWidgets():
+        widget.hide()
+    qtbot.waitUntil(lambda: QGuiApplication.focusWindow() is None)
     qapp.clipboard().setText("user's own text")
     assert not clear_our_text()
     assert qapp.clipboard().text() == "user's own text"

@@ -83,9 +83,12 @@ def test_wizard_unlock_add_filter_lock_unlock(qtbot, controller, tmp_path):
     form = window.findChild(ClientFormDialog)
     form.widgets["pronouns"].setText("she/her")
     QApplication.clipboard().clear()
-    from mhsw_desktop.ui.clipboard import copy_text
-
-    copy_text("González, Ana")
+    # Ctrl+C in the client list copies the name the way any Qt view does.
+    window.activateWindow()
+    window.clients.table.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWindow() is not None)
+    qtbot.keyClick(window.clients.table, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert "González" in QApplication.clipboard().text()
 
     window.actions_by_id["lock"].trigger()
     assert controller.vault is None
@@ -124,3 +127,36 @@ def test_idle_auto_lock(qtbot, controller, filled_vault, settings):
         controller.idle.start()
     assert controller.main_window.clients.model.rowCount() == 0
     assert controller.vault is None
+
+
+def test_changing_the_passphrase_asks_for_the_current_one(qtbot, controller, filled_vault):
+    from mhsw_desktop.ui.passphrase_fields import NewPassphraseDialog
+    from mhsw_desktop.vault.vault import Vault
+
+    folder, passphrase, _recovery = filled_vault
+    controller.start(folder)
+    dialog = controller.unlock_dialog
+    qtbot.addWidget(dialog)
+    dialog.passphrase.setText(passphrase)
+    with qtbot.waitSignal(controller.unlocked, timeout=10_000):
+        dialog.attempt()
+    window = controller.main_window
+    qtbot.addWidget(window)
+    controller.change_passphrase()
+    qtbot.waitUntil(lambda: window.findChild(NewPassphraseDialog) is not None)
+    change = window.findChild(NewPassphraseDialog)
+    new = "orchard lantern basalt 77 heron"
+    change.fields.passphrase.setText(new)
+    change.fields.confirm.setText(new)
+    assert not change.save.isEnabled()  # the current passphrase is required first
+    change.current.setText("someone else's guess")
+    assert change.save.isEnabled()
+    change.save.click()
+    qtbot.waitUntil(lambda: "not correct" in change.error.text(), timeout=10_000)
+    change.current.setText(passphrase)
+    change.fields.passphrase.setText(new)
+    change.fields.confirm.setText(new)
+    with qtbot.waitSignal(change.accepted, timeout=10_000):
+        change.save.click()
+    controller.lock()
+    Vault.open(folder, new).lock()

@@ -101,6 +101,22 @@ def test_recovery_key_unlock_forces_a_new_passphrase(qtbot, runner, filled_vault
     Vault.open(folder, NEW_PASSPHRASE).lock()
 
 
+def test_locking_while_the_new_passphrase_is_chosen_locks_the_vault(qtbot, runner, filled_vault):
+    folder, _old_passphrase, recovery = filled_vault
+    dialog = make_dialog(qtbot, runner, folder)
+    dialog.use_recovery.setChecked(True)
+    dialog.recovery.setText(recovery)
+    dialog.attempt()
+    qtbot.waitUntil(
+        lambda: getattr(dialog, "new_passphrase_dialog", None) is not None, timeout=10_000
+    )
+    vault = runner.vault
+    assert vault is not None and not vault.is_locked  # the runner holds it meanwhile
+    runner.lock_vault()  # auto-lock or quit while the practitioner hesitates
+    assert vault.is_locked
+    assert not dialog.new_passphrase_dialog.isVisible()
+
+
 def test_wrong_recovery_key_is_plain(qtbot, runner, filled_vault):
     folder, _passphrase, _recovery = filled_vault
     dialog = make_dialog(qtbot, runner, folder)

@@ -45,11 +45,11 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("email", "E&mail", "line"),
     ("address", "&Address", "text"),
     ("emergency_contact_name", "Emergency &contact", "line"),
-    ("emergency_contact_phone", "Emergency contact p&hone", "line"),
+    ("emergency_contact_phone", "Emergency contact phon&e", "line"),
     ("intake_date", "&Intake date", "date"),
-    ("status", "&Status", "status"),
+    ("status", "Sta&tus", "status"),
     ("discharge_date", "&Discharge date", "date"),
-    ("discharge_reason", "Discharge &reason", "text"),
+    ("discharge_reason", "Disc&harge reason", "text"),
     ("important_to_know", "Important to &know", "text"),
 )
 REQUIRED = frozenset({"legal_first_name", "legal_last_name", "date_of_birth"})

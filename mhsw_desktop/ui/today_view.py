@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -75,8 +76,11 @@ class TodayView(QWidget):
         self.task_table.open_requested.connect(self._open_task)
         chars = self.fontMetrics().averageCharWidth()
         header = self.task_table.horizontalHeader()
-        for column, width in ((0, 7), (1, 44), (2, 30)):
+        for column, width in ((0, 7), (2, 34), (3, 30)):
             header.resizeSection(column, chars * width)
+        # The task's words matter most: its column takes the spare width.
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.add_task = QPushButton("Add &task…", self)
         self.add_task.setAccessibleName("Add task")
         self.add_task.clicked.connect(self.add_task_requested)

@@ -109,6 +109,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         menu="file",
     ),
     ActionSpec(
+        "note_templates",
+        "Note &templates…",
+        "Note templates",
+        "Add your own note template or change one you added",
+        None,
+        menu="notes",
+    ),
+    ActionSpec(
         "lock",
         "&Lock",
         "Lock the vault",

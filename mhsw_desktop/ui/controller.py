@@ -127,7 +127,9 @@ class AppController(QObject):
         def failed(exc: BaseException) -> None:
             from PySide6.QtWidgets import QMessageBox
 
-            QMessageBox.warning(None, "Demo vault", user_message(exc))
+            box = QMessageBox(QMessageBox.Icon.Warning, "Demo vault", user_message(exc))
+            box.setTextFormat(Qt.TextFormat.PlainText)  # the message may hold a path
+            box.exec()
             self._quit_app()
 
         self.runner.run(work, done, failed)

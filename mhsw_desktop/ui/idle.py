@@ -16,6 +16,9 @@ _ACTIVITY = frozenset(
 )
 
 
+MAX_MINUTES = 24 * 60
+
+
 class IdleWatcher(QObject):
     """Emits :attr:`idle` once when no key or mouse input arrived for ``minutes``."""
 
@@ -32,7 +35,8 @@ class IdleWatcher(QObject):
             app.installEventFilter(self)
 
     def set_minutes(self, minutes: float) -> None:
-        """0 (or less) turns auto-lock off."""
+        """0 (or less) turns auto-lock off; at most a day (a QTimer holds 24.8 days)."""
+        minutes = min(minutes, MAX_MINUTES)
         self._minutes = minutes
         self._timer.setInterval(max(1, int(minutes * 60_000)))
         if minutes <= 0:

@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         act["new_note"].triggered.connect(self.new_note_for_current)
         act["add_task"].triggered.connect(lambda: self.add_task(None))
         act["practitioner_profile"].triggered.connect(self.practitioner_profile)
+        act["note_templates"].triggered.connect(self.note_templates)
         self.clients.open_requested.connect(self.show_client)
         self.client_view.back_requested.connect(lambda: self.show_view(self.clients))
         self.client_view.new_note_requested.connect(self.new_note)
@@ -277,6 +278,7 @@ class MainWindow(QMainWindow):
             "view_search",
             "add_task",
             "practitioner_profile",
+            "note_templates",
         ):
             self.actions_by_id[action_id].setEnabled(unlocked)
         self._selection_changed(unlocked and self.clients.current_id() is not None)
@@ -462,6 +464,15 @@ class MainWindow(QMainWindow):
         if self.runner.vault is None:
             return
         dialog = TaskDialog(self.runner, client, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def note_templates(self) -> None:
+        from mhsw_desktop.ui.template_dialog import TemplateDialog
+
+        if self.runner.vault is None:
+            return
+        dialog = TemplateDialog(self.runner, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 

@@ -81,8 +81,8 @@ FLIPS: list[tuple[str, FieldChange]] = [
     ("kdf memory", at(KDF, "memory_kib", lambda v: v ^ 1024)),
     ("kdf iterations", at(KDF, "iterations", lambda v: v ^ 2)),
     ("kdf lanes", at(KDF, "lanes", lambda v: v ^ 1)),
-    ("vault id", at(None, "vault_id", lambda v: "1" + v[1:])),
-    ("database salt", at(None, "database_salt", lambda v: "0" + v[1:])),
+    ("vault id", at(None, "vault_id", lambda v: ("2" if v[0] == "1" else "1") + v[1:])),
+    ("database salt", at(None, "database_salt", lambda v: ("1" if v[0] == "0" else "0") + v[1:])),
     ("format", at(None, "format", value(3))),
 ]
 

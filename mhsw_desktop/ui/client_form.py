@@ -16,7 +16,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -32,7 +31,7 @@ from mhsw_desktop.domain.client_rules import ClientInput, client_errors
 from mhsw_desktop.errors import ValidationError
 from mhsw_desktop.ui.date_edit import OptionalDateEdit
 from mhsw_desktop.ui.operations import OperationRunner, user_message
-from mhsw_desktop.ui.widgets import error_label, plain_label
+from mhsw_desktop.ui.widgets import accept_cancel, error_label, plain_label
 
 #: (field, label with mnemonic, kind) in reading order
 FIELDS: tuple[tuple[str, str, str], ...] = (
@@ -111,14 +110,8 @@ class ClientFormDialog(QDialog):
 
         self.summary = error_label(self)
         self.summary.setAccessibleName("What still needs attention")
-        self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton("&Save", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setAccessibleName("Save client")
+        self.buttons, self.save_button = accept_cancel(self, "&Save", "Save client", self.save)
         self.save_button.setDefault(True)
-        cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAccessibleName("Cancel")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         required = plain_label("* required", self)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
@@ -383,15 +376,9 @@ class DischargeDialog(QDialog):
         on_label.setBuddy(self.on)
         reason_label = QLabel("&Reason:", self)
         reason_label.setBuddy(self.reason)
-        self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton(
-            "&Discharge", QDialogButtonBox.ButtonRole.AcceptRole
+        self.buttons, self.save_button = accept_cancel(
+            self, "&Discharge", "Discharge client", self.save
         )
-        self.save_button.setAccessibleName("Discharge client")
-        cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAccessibleName("Cancel")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         form = QFormLayout()
         form.addRow(on_label, self.on)
         form.addRow(reason_label, self.reason)

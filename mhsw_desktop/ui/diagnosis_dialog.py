@@ -10,7 +10,6 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHeaderView,
     QLabel,
@@ -23,7 +22,7 @@ from mhsw_desktop.ui.date_edit import OptionalDateEdit
 from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.record_model import RecordTableModel
 from mhsw_desktop.ui.record_view import RecordTableView
-from mhsw_desktop.ui.widgets import error_label, plain_label
+from mhsw_desktop.ui.widgets import accept_cancel, error_label, plain_label
 
 LOOKUP_DELAY_MS = 200
 CODE_COLUMNS = (("Code", lambda r: r[0]), ("Description", lambda r: r[1]))
@@ -83,13 +82,7 @@ class DiagnosisDialog(QDialog):
         form.addRow(onset_label, self.onset)
         form.addRow(resolved_label, self.resolved)
         self.error = error_label(self)
-        self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton("&Save", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setAccessibleName("Save diagnosis")
-        cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAccessibleName("Cancel")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.save_button = accept_cancel(self, "&Save", "Save diagnosis", self.save)
 
         layout = QVBoxLayout(self)
         layout.addWidget(query_label)

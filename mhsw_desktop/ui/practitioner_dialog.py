@@ -8,7 +8,6 @@ from typing import Any
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -18,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from mhsw_desktop.ui.operations import OperationRunner, user_message
-from mhsw_desktop.ui.widgets import busy_bar, error_label, plain_label
+from mhsw_desktop.ui.widgets import accept_cancel, busy_bar, error_label, plain_label
 
 #: (field, label, limit, kind)
 FIELDS: tuple[tuple[str, str, int, str], ...] = (
@@ -69,14 +68,8 @@ class PractitionerDialog(QDialog):
             self.widgets[name] = widget
         self.error = error_label(self)
         self.busy = busy_bar(self)
-        self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton("&Save", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setAccessibleName("Save profile")
+        self.buttons, self.save_button = accept_cancel(self, "&Save", "Save profile", self.save)
         self.save_button.setEnabled(False)
-        cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAccessibleName("Cancel")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)

@@ -9,7 +9,6 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -20,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from mhsw_desktop.domain.note import NOTE_LIMITS
 from mhsw_desktop.ui.operations import OperationRunner, user_message
-from mhsw_desktop.ui.widgets import busy_bar, error_label, plain_label
+from mhsw_desktop.ui.widgets import accept_cancel, busy_bar, error_label, plain_label
 
 
 class _PassphraseDialog(QDialog):
@@ -70,14 +69,10 @@ class _PassphraseDialog(QDialog):
         form.addRow(pass_label, self.passphrase)
         self.error = error_label(self)
         self.busy = busy_bar(self)
-        self.buttons = QDialogButtonBox(self)
-        self.ok = self.buttons.addButton(action_text, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.ok.setAccessibleName(action_text.replace("&", ""))
+        self.buttons, self.ok = accept_cancel(
+            self, action_text, action_text.replace("&", ""), self.attempt
+        )
         self.ok.setDefault(True)
-        cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAccessibleName("Cancel")
-        self.buttons.accepted.connect(self.attempt)
-        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -22,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from mhsw_desktop.domain.note import NOTE_LIMITS
 from mhsw_desktop.ui.operations import OperationRunner, user_message
-from mhsw_desktop.ui.widgets import error_label
+from mhsw_desktop.ui.widgets import accept_cancel, error_label
 
 
 class TaskDialog(QDialog):
@@ -70,15 +69,7 @@ class TaskDialog(QDialog):
             label.setBuddy(widget)
             form.addRow(label, widget)
         self.error = error_label(self)
-        self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton(
-            "&Add task", QDialogButtonBox.ButtonRole.AcceptRole
-        )
-        self.save_button.setAccessibleName("Add task")
-        cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setAccessibleName("Cancel")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.save_button = accept_cancel(self, "&Add task", "Add task", self.save)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)

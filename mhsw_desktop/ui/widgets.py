@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QPalette
-from PySide6.QtWidgets import QLabel, QProgressBar, QWidget
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QProgressBar, QPushButton, QWidget
 
 
 def plain_label(text: str, parent: QWidget | None = None) -> QLabel:
@@ -44,3 +46,17 @@ def scaled_font(base: QFont, scale: float, *, bold: bool = False) -> QFont:
     font.setPointSizeF(base.pointSizeF() * scale)
     font.setBold(bold)
     return font
+
+
+def accept_cancel(
+    dialog: QDialog, text: str, accessible_name: str, on_accept: Callable[[], None]
+) -> tuple[QDialogButtonBox, QPushButton]:
+    """The dialog's button row: ``text`` (runs ``on_accept``) and Cancel (rejects)."""
+    buttons = QDialogButtonBox(dialog)
+    accept = buttons.addButton(text, QDialogButtonBox.ButtonRole.AcceptRole)
+    accept.setAccessibleName(accessible_name)
+    cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+    cancel.setAccessibleName("Cancel")
+    buttons.accepted.connect(on_accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons, accept

@@ -230,11 +230,17 @@ def _note(session: Session, note_id: uuid.UUID) -> Note:
     return note
 
 
+def _not_in_error(note: Note) -> Note:
+    if note.entered_in_error_at is not None:
+        raise ValidationError({"note": "was marked as entered in error and is closed to changes"})
+    return note
+
+
 def _editable(session: Session, note_id: uuid.UUID) -> Note:
     note = _note(session, note_id)
     if note.signed_at is not None:
         raise NoteSignedError()
-    return note
+    return _not_in_error(note)
 
 
 def _client(session: Session, client_id: uuid.UUID) -> Client:
@@ -396,7 +402,7 @@ def add_addendum(
     now: datetime | None = None,
 ) -> uuid.UUID:
     """A signed correction or addition under a signed note."""
-    note = _note(session, note_id)
+    note = _not_in_error(_note(session, note_id))
     if note.signed_at is None:
         raise ValidationError({"note": "is still a draft: edit it instead of adding an addendum"})
     body = text.strip()
@@ -500,7 +506,8 @@ def get_note(session: Session, note_id: uuid.UUID) -> NoteDetail:
 def list_notes(
     session: Session, client_id: uuid.UUID, *, include_in_error: bool = False
 ) -> list[NoteRow]:
-    """A client's notes, newest session first."""
+    """A client's notes, newest session first (NotFoundError for an unknown client)."""
+    _client(session, client_id)
     count = (
         select(func.count(Addendum.id))
         .where(Addendum.note_id == Note.id, Addendum.deleted_at.is_(None))

@@ -84,6 +84,8 @@ def add_task(session: Session, data: TaskInput) -> uuid.UUID:
             errors["note_id"] = "no such note"
         elif data.client_id is None:
             data = TaskInput(data.title, data.due_date, data.details, note.client_id, note.id)
+        elif data.client_id != note.client_id:
+            errors["note_id"] = "belongs to another client"
     if errors:
         raise ValidationError(errors)
     task = Task(

@@ -135,6 +135,9 @@ class NoteEditor(QDialog):
         self._saved_value: Any = None
         self._creating = False
         self._after_create: list[Any] = []
+        #: the id of a note being created, written on the worker as soon as it exists, so a
+        #: save queued behind the create (at a lock) updates it instead of losing its text
+        self._created_id: dict[str, uuid.UUID] = {}
         self._closing = False
         self._loading = True
         self._dialog: QDialog | None = None
@@ -620,7 +623,7 @@ class NoteEditor(QDialog):
             if then is not None:
                 then()
             return
-        if self.note_id is None and self._creating:
+        if self.note_id is None and self._creating and not keep:
             self._after_create.append(lambda: self.save_now(finish=finish, keep=keep, then=then))
             return
         data = self.value()
@@ -636,11 +639,14 @@ class NoteEditor(QDialog):
             return
         from mhsw_desktop.services import notes
 
+        created_id = self._created_id
+
         def work(session: Any) -> uuid.UUID:
-            target = note_id
+            target = note_id or created_id.get("id")
             if target is None:
                 target = notes.create_draft(session, data)
                 notes.set_editing(session, target, not finish)
+                created_id["id"] = target
             else:
                 if changed:
                     notes.save_draft(session, target, data)
@@ -677,8 +683,13 @@ class NoteEditor(QDialog):
         if note_id is None:
             self._creating = True
         self.status.setText("Saving…")
+        # Creating a note always survives a lock: its text would have nowhere else to go.
         self.runner.query(
-            work, saved, failed, changes="notes" if note_id is None else "drafts", keep=keep
+            work,
+            saved,
+            failed,
+            changes="notes" if note_id is None else "drafts",
+            keep=keep or note_id is None,
         )
 
     # -- signing and after ----------------------------------------------------------------

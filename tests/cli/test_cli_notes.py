@@ -180,3 +180,11 @@ def test_demo_with_notes(tmp_path: Path) -> None:
         for c in clients
     ]  # fmt: skip
     assert counts == [4, 4, 4]
+
+
+def test_listing_notes_of_an_unknown_client_exits_1(vault: tuple[Path, str]) -> None:
+    folder, _client = vault
+    result = mhsw("--vault", str(folder), "notes", "list", "--client",
+                  "01a20000-0000-7000-8000-000000000000", stdin=PW)  # fmt: skip
+    assert result.returncode == 1 and "No client" in result.stderr
+    assert_one_line_error(result)

@@ -278,3 +278,26 @@ def test_addendum_rows_are_linked(vault: Vault, client_id: uuid.UUID) -> None:
     with vault.session() as session:
         rows = session.query(Addendum).all()
     assert [r.note_id for r in rows] == [note_id]
+
+
+def test_a_note_entered_in_error_stays_closed_and_out_of_search(
+    vault: Vault, client_id: uuid.UUID
+) -> None:
+    from mhsw_desktop.services.search import search
+
+    note_id = signed_note(vault, client_id)
+    with vault.unit_of_work() as session:
+        draft = notes.create_draft(session, note_input(client_id))
+        notes.mark_entered_in_error(session, note_id, "Wrong chart.")
+        notes.mark_entered_in_error(session, draft, "Wrong chart.")
+    with pytest.raises(ValidationError, match="entered in error"), vault.unit_of_work() as s:
+        notes.add_addendum(s, note_id, "late text", SIGNER)
+    with pytest.raises(ValidationError, match="entered in error"), vault.unit_of_work() as s:
+        notes.save_draft(s, draft, note_input(client_id, plan="again"))
+    with vault.session() as session:
+        assert search(session, "tearful") == []
+
+
+def test_listing_an_unknown_clients_notes_is_an_error(vault: Vault) -> None:
+    with pytest.raises(NotFoundError), vault.session() as session:
+        notes.list_notes(session, uuid.uuid4())

@@ -203,3 +203,14 @@ def test_diagnoses_primary_secondary_and_dates(vault: Vault) -> None:
         assert field in caught.value.errors
     with pytest.raises(NotFoundError), vault.unit_of_work() as session:
         diagnoses.add_diagnosis(session, uuid.uuid4(), diagnoses.DiagnosisInput("F32.1"))
+
+
+def test_a_task_cannot_join_one_client_to_another_clients_note(
+    vault: Vault, two_clients: tuple[uuid.UUID, uuid.UUID]
+) -> None:
+    ana, ben = two_clients
+    with vault.session() as session:
+        bens_note = notes.list_notes(session, ben)[0].id
+    with pytest.raises(ValidationError) as caught, vault.unit_of_work() as session:
+        tasks.add_task(session, tasks.TaskInput("Call", TODAY, client_id=ana, note_id=bens_note))
+    assert caught.value.errors == {"note_id": "belongs to another client"}

@@ -438,3 +438,30 @@ def test_focus_leaving_the_editor_saves_at_once(qtbot, controller, notes_vault):
     qtbot.waitUntil(lambda: QApplication.focusWidget() is not first)
     assert not editor.timer.isActive()  # saved at once, not two seconds later
     qtbot.waitUntil(lambda: editor.status.text().startswith("Draft saved"), timeout=1_000)
+
+
+def test_locking_right_after_a_new_notes_first_autosave_keeps_every_word(
+    qtbot, controller, notes_vault
+):
+    """The create is queued behind other work when the lock comes: nothing typed is lost."""
+    import time
+
+    from mhsw_desktop.services.notes import list_notes
+
+    folder, passphrase, ids = notes_vault
+    window = unlock(qtbot, controller, folder, passphrase)
+    qtbot.addWidget(window)
+    editor = open_new_note(qtbot, window, ids["earl"])
+    qtbot.waitUntil(lambda: controller.runner.idle())
+    first = next(iter(editor.section_edits.values()))
+    controller.runner.run(lambda: time.sleep(0.4))  # the worker is busy (a search, say)
+    first.setPlainText("Client reported KEEPME worries")
+    editor.save_now()  # the autosave: its create waits behind the busy work
+    first.setPlainText("Client reported KEEPME worries and more")
+    controller.lock()
+    window = unlock(qtbot, controller, folder, passphrase)
+    qtbot.waitUntil(lambda: controller.runner.idle())
+    with controller.runner.vault.session() as session:
+        previews = [n.preview for n in list_notes(session, ids["earl"])]
+    assert "Client reported KEEPME worries and more" in previews
+    assert sum("KEEPME" in p for p in previews) == 1  # one draft, not two

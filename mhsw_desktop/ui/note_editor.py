@@ -323,6 +323,8 @@ class NoteEditor(QDialog):
         self.next_appointment.setCalendarPopup(True)
         self.next_appointment.setAccessibleName("Next appointment")
         self.next_appointment.setEnabled(False)
+        week = QDateTime.currentDateTime().addDays(7)
+        self.next_appointment.setDateTime(QDateTime(week.date(), QTime(week.time().hour(), 0)))
         self.has_next.toggled.connect(self.next_appointment.setEnabled)
         form.addRow(self.has_next, self.next_appointment)
         self.more = CollapsibleSection(

@@ -448,25 +448,85 @@ def cmd_tasks_done(args: argparse.Namespace, secrets: Secrets) -> int:
     return EXIT_OK
 
 
+def _logo_json(png: bytes | None) -> dict[str, Any]:
+    """The logo as scripts see it: present or not, and its size (never its bytes)."""
+    if png is None:
+        return {"present": False, "width": None, "height": None}
+    from mhsw_desktop.services.practitioner import logo_pixel_size
+
+    width, height = logo_pixel_size(png)
+    return {"present": True, "width": width, "height": height}
+
+
+def _read_logo(path_text: str) -> bytes:
+    """The logo file checked and re-encoded, before the passphrase is asked for."""
+    from mhsw_desktop.services.practitioner import MAX_LOGO_BYTES, normalise_logo
+
+    path = Path(path_text).expanduser()
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_LOGO_BYTES + 1)  # one byte over is enough to refuse it
+    except OSError as exc:
+        raise CliError(f"Could not read {path}: {exc.strerror}; nothing was changed.") from None
+    return normalise_logo(data)
+
+
 def cmd_practitioner_set(args: argparse.Namespace, secrets: Secrets) -> int:
     from mhsw_desktop.services.practitioner import (
         PractitionerInput,
+        get_logo,
         get_practitioner,
         save_practitioner,
+        set_logo,
     )
 
+    logo = _read_logo(args.logo) if args.logo is not None else None
     vault = _open(args, secrets)
     with vault, vault.unit_of_work() as session:
         current = get_practitioner(session)
         changes = {
             name: value
             for name in ("name", "credentials", "licence_number", "practice_name", "address",
-                         "phone")
+                         "phone", "paper_size")
             if (value := getattr(args, name)) is not None
         }  # fmt: skip
         save_practitioner(session, replace(current, **changes))
+        if logo is not None or args.no_logo:
+            set_logo(session, logo)
         saved: PractitionerInput = get_practitioner(session)
-    _emit(args, asdict(saved), "Practitioner profile saved.")
+        png = get_logo(session)
+    _emit(args, {**asdict(saved), "logo": _logo_json(png)}, "Practitioner profile saved.")
+    return EXIT_OK
+
+
+def cmd_practitioner_show(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.practitioner import PAPER_SIZES, get_logo, get_practitioner
+
+    vault = _open(args, secrets)
+    with vault, vault.session() as session:
+        profile = get_practitioner(session)
+        png = get_logo(session)
+    logo = _logo_json(png)
+    if args.json:
+        _emit(args, {**asdict(profile), "logo": logo}, "")
+        return EXIT_OK
+    rows = (
+        ("Name", profile.name),
+        ("Credentials", profile.credentials),
+        ("Licence number", profile.licence_number),
+        ("Practice name", profile.practice_name),
+        ("Address", profile.address),
+        ("Phone", profile.phone),
+        ("Paper size", PAPER_SIZES.get(profile.paper_size, profile.paper_size)),
+        ("Logo", f"{logo['width']} x {logo['height']} px" if logo["present"] else "none"),
+    )
+    width = max(len(label) for label, _ in rows) + 2
+    for label, value in rows:
+        # a multi-line address continues under its first line
+        lines = value.splitlines() or [""]
+        print(f"{label + ':':<{width}}{lines[0]}".rstrip())
+        for line in lines[1:]:
+            print(f"{'':<{width}}{line}".rstrip())
     return EXIT_OK
 
 
@@ -625,13 +685,28 @@ def build_parser() -> argparse.ArgumentParser:
     t_done.add_argument("id", type=_uuid, metavar="ID")
     t_done.set_defaults(func=cmd_tasks_done)
 
-    prac = sub.add_parser("practitioner", help="the practitioner profile (who signs)")
+    prac = sub.add_parser(
+        "practitioner", help="the practitioner profile (who signs; the header of reports)"
+    )
     prac_sub = prac.add_subparsers(dest="prac_command", metavar="ACTION", parser_class=_Parser)
     prac_sub.required = True
     p_set = prac_sub.add_parser("set", parents=[common], help="set fields of the profile")
     for flag in ("name", "credentials", "licence-number", "practice-name", "address", "phone"):
         p_set.add_argument(f"--{flag}", default=None)
+    p_set.add_argument(
+        "--paper-size", type=str.lower, choices=("letter", "a4"), default=None,
+        help="paper the reports are laid out for",
+    )  # fmt: skip
+    p_logo = p_set.add_mutually_exclusive_group()
+    p_logo.add_argument(
+        "--logo", default=None, metavar="FILE",
+        help="practice logo for report headers: PNG or JPEG, at most 2 MB and 4000x4000 px "
+        "(stored as PNG scaled to fit 600x600, without metadata)",
+    )  # fmt: skip
+    p_logo.add_argument("--no-logo", action="store_true", help="remove the practice logo")
     p_set.set_defaults(func=cmd_practitioner_set)
+    p_show = prac_sub.add_parser("show", parents=[common], help="show the profile")
+    p_show.set_defaults(func=cmd_practitioner_show)
     return parser
 
 

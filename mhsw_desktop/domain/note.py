@@ -6,7 +6,17 @@ import enum
 import uuid
 from datetime import date, datetime, time
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, Uuid
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    Uuid,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mhsw_desktop.domain.base import Base, Record
@@ -173,6 +183,7 @@ class Practitioner(Record, Base):
     """The practitioner who keeps this vault: who signs, and the practice header of reports."""
 
     __tablename__ = "practitioner"
+    __table_args__ = (CheckConstraint("paper_size IN ('letter', 'a4')", name="paper_size"),)
 
     name: Mapped[str] = mapped_column(String(200), default="")
     credentials: Mapped[str] = mapped_column(String(100), default="")
@@ -180,6 +191,10 @@ class Practitioner(Record, Base):
     practice_name: Mapped[str] = mapped_column(String(200), default="")
     address: Mapped[str] = mapped_column(Text, default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
+    #: the practice logo as the services stored it: PNG, at most 600x600 px, no metadata
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary, default=None)
+    #: paper the reports are laid out for: "letter" or "a4"
+    paper_size: Mapped[str] = mapped_column(String(10), default="letter")
 
 
 class CustomTemplate(Record, Base):

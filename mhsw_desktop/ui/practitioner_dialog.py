@@ -1,17 +1,23 @@
 """The practitioner profile: who signs notes (name, credentials, licence) and the
-practice header of reports."""
+practice header of reports (practice details, logo, paper size)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
+    QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -28,10 +34,24 @@ FIELDS: tuple[tuple[str, str, int, str], ...] = (
     ("address", "&Address", 500, "text"),
     ("phone", "P&hone", 40, "line"),
 )
+#: (stored value, label) of the paper sizes, as the service knows them
+PAPER_SIZES: tuple[tuple[str, str], ...] = (("letter", "Letter"), ("a4", "A4"))
+#: the preview shows the logo scaled to fit this box (logical pixels), as on a report
+PREVIEW_SIZE = (160, 64)
+
+
+def choose_image(parent: QWidget, caption: str) -> str:
+    """A PNG or JPEG picked by the user, starting in their pictures ("" when cancelled)."""
+    start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+    chosen, _filter = QFileDialog.getOpenFileName(
+        parent, caption, start or str(Path.home()), "Images (*.png *.jpg *.jpeg)"
+    )
+    return chosen
 
 
 class PractitionerDialog(QDialog):
-    """Loads the profile on open and saves it with ``save_practitioner``."""
+    """Loads the profile on open and saves it with ``save_practitioner`` (and ``set_logo``
+    when the logo was chosen or removed), in one unit of work."""
 
     saved = Signal()
 
@@ -66,10 +86,24 @@ class PractitionerDialog(QDialog):
             label.setBuddy(widget)
             form.addRow(label, widget)
             self.widgets[name] = widget
+        self.paper_size = QComboBox(self)
+        self.paper_size.setObjectName("paper_size")
+        self.paper_size.setAccessibleName("Paper size")
+        for value, shown in PAPER_SIZES:
+            self.paper_size.addItem(shown, value)
+        paper_label = QLabel("Pape&r size:", self)
+        paper_label.setBuddy(self.paper_size)
+        form.addRow(paper_label, self.paper_size)
+        self._logo_row(form)
+        #: the logo shown: PNG bytes as the service stores them, or None
+        self.logo: bytes | None = None
+        #: the logo was chosen or removed since the profile was loaded
+        self.logo_changed = False
         self.error = error_label(self)
         self.busy = busy_bar(self)
         self.buttons, self.save_button = accept_cancel(self, "&Save", "Save profile", self.save)
         self.save_button.setEnabled(False)
+        self._set_loaded(False)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -79,15 +113,72 @@ class PractitionerDialog(QDialog):
         self.resize(self.fontMetrics().averageCharWidth() * 70, self.sizeHint().height())
         self._load()
 
+    def _logo_row(self, form: QFormLayout) -> None:
+        """Add the logo row to ``form``: a preview, Choose… and Remove."""
+        self.logo_preview = plain_label("No logo", self)
+        self.logo_preview.setObjectName("logo_preview")
+        self.logo_preview.setAccessibleName("Logo preview")
+        self.logo_preview.setAccessibleDescription("No logo")
+        self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo_preview.setMinimumSize(*PREVIEW_SIZE)
+        self.logo_preview.setFrameShape(QLabel.Shape.StyledPanel)
+        self.choose_logo = QPushButton("Ch&oose…", self)
+        self.choose_logo.setObjectName("choose_logo")
+        self.choose_logo.setAccessibleName("Choose a logo image")
+        self.choose_logo.setToolTip("A PNG or JPEG, at most 2 MB; stored at most 600×600 px")
+        self.choose_logo.clicked.connect(self.pick_logo)
+        self.remove_logo = QPushButton("Re&move", self)
+        self.remove_logo.setObjectName("remove_logo")
+        self.remove_logo.setAccessibleName("Remove the logo")
+        self.remove_logo.clicked.connect(self.clear_logo)
+        row = QHBoxLayout()
+        row.addWidget(self.logo_preview)
+        row.addWidget(self.choose_logo, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(self.remove_logo, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addStretch(1)
+        label = QLabel("Lo&go:", self)
+        label.setBuddy(self.choose_logo)
+        form.addRow(label, row)
+
+    def _set_loaded(self, loaded: bool) -> None:
+        """Enable what may be used once the profile is shown and no work is running."""
+        self.save_button.setEnabled(loaded)
+        self.choose_logo.setEnabled(loaded)
+        self.remove_logo.setEnabled(loaded and self.logo is not None)
+
+    def _show_logo(self, png: bytes | None) -> None:
+        self.logo = png
+        pixmap = QPixmap()
+        if png is None or not pixmap.loadFromData(png, "PNG"):
+            self.logo_preview.setPixmap(QPixmap())
+            self.logo_preview.setText("No logo")
+            self.logo_preview.setAccessibleDescription("No logo")
+            return
+        ratio = self.devicePixelRatioF()
+        fitted = pixmap.scaled(
+            int(PREVIEW_SIZE[0] * ratio),
+            int(PREVIEW_SIZE[1] * ratio),
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+        fitted.setDevicePixelRatio(ratio)
+        self.logo_preview.setPixmap(fitted)
+        self.logo_preview.setAccessibleDescription(
+            f"Logo, {pixmap.width()} by {pixmap.height()} pixels"
+        )
+
     def _load(self) -> None:
         if self.runner.vault is None:
             return
-        from mhsw_desktop.services.practitioner import get_practitioner
+        from mhsw_desktop.services.practitioner import get_logo, get_practitioner
 
         self.busy.show()
-        self.runner.query(get_practitioner, self._loaded, self._failed)
+        self.runner.query(
+            lambda s: (get_practitioner(s), get_logo(s)), self._loaded, self._load_failed
+        )
 
-    def _loaded(self, profile: Any) -> None:
+    def _loaded(self, result: tuple[Any, bytes | None]) -> None:
+        profile, logo = result
         self._busy = False
         self.busy.hide()
         for name, widget in self.widgets.items():
@@ -96,7 +187,48 @@ class PractitionerDialog(QDialog):
                 widget.setText(value)
             else:
                 widget.setPlainText(value)
-        self.save_button.setEnabled(True)
+        index = self.paper_size.findData(profile.paper_size)
+        self.paper_size.setCurrentIndex(max(index, 0))
+        self._show_logo(logo)
+        self.logo_changed = False
+        self._set_loaded(True)
+
+    def pick_logo(self) -> None:
+        """Ask for an image file, then have the service check it and show the result."""
+        if self._busy:
+            return
+        chosen = choose_image(self, "Choose the practice logo")
+        if not chosen or self._busy:
+            return
+        from mhsw_desktop.services.practitioner import MAX_LOGO_BYTES, normalise_logo
+
+        try:
+            with open(chosen, "rb") as file:
+                data = file.read(MAX_LOGO_BYTES + 1)  # one byte over is enough to refuse it
+        except OSError as exc:
+            self.error.setText(f"Could not read {Path(chosen).name}: {exc.strerror}.")
+            return
+        self.error.setText("")
+        self._busy = True
+        self._set_loaded(False)
+        self.busy.show()
+        self.runner.run(lambda: normalise_logo(data), self._logo_checked, self._failed)
+
+    def _logo_checked(self, png: bytes) -> None:
+        self._busy = False
+        self.busy.hide()
+        self._show_logo(png)
+        self.logo_changed = True
+        self._set_loaded(True)
+
+    def clear_logo(self) -> None:
+        if self._busy:
+            return
+        self.error.setText("")
+        self._show_logo(None)
+        self.logo_changed = True
+        self._set_loaded(True)
+        self.choose_logo.setFocus()
 
     def value(self) -> Any:
         from mhsw_desktop.services.practitioner import PractitionerInput
@@ -105,19 +237,26 @@ class PractitionerDialog(QDialog):
             name: w.text() if isinstance(w, QLineEdit) else w.toPlainText()
             for name, w in self.widgets.items()
         }
-        return PractitionerInput(**values)
+        return PractitionerInput(**values, paper_size=self.paper_size.currentData())
 
     def save(self) -> None:
         if self._busy:
             return
-        from mhsw_desktop.services.practitioner import save_practitioner
+        from mhsw_desktop.services.practitioner import save_practitioner, set_logo
 
         data = self.value()
+        logo, logo_changed = self.logo, self.logo_changed
+
+        def work(session: Any) -> None:
+            save_practitioner(session, data)
+            if logo_changed:
+                set_logo(session, logo)
+
         self._busy = True
-        self.save_button.setEnabled(False)
+        self._set_loaded(False)
         self.busy.show()
         self.runner.query(
-            lambda s: save_practitioner(s, data),
+            work,
             lambda _r: self._saved(),
             self._failed,
             changes="practitioner",
@@ -129,10 +268,16 @@ class PractitionerDialog(QDialog):
         self.saved.emit()
         self.accept()
 
+    def _load_failed(self, exc: BaseException) -> None:
+        """Nothing to edit: saving now would blank the profile, so only Cancel stays."""
+        self._busy = False
+        self.busy.hide()
+        self.error.setText(user_message(exc))
+
     def _failed(self, exc: BaseException) -> None:
         self._busy = False
         self.busy.hide()
-        self.save_button.setEnabled(True)
+        self._set_loaded(True)
         self.error.setText(user_message(exc))
 
     def discard(self) -> None:

@@ -15,7 +15,7 @@ from mhsw_desktop.vault import schema
 from mhsw_desktop.vault.engine import open_engine
 from mhsw_desktop.vault.keyfile import KeyFile
 from mhsw_desktop.vault.vault import DB_NAME, KEY_NAME, Vault
-from tests.support import PASSPHRASE
+from tests.support import PASSPHRASE, create_vault
 
 
 def alembic_revisions() -> list[str]:
@@ -107,3 +107,58 @@ def test_an_up_to_date_vault_opens_without_alembic(vault_folder: tuple[Path, str
 def test_every_known_revision_is_a_migration_file(revision: str) -> None:
     versions = Path(vault_module.__file__).with_name("migrations") / "versions"
     assert (versions / f"{revision}.py").exists()
+
+
+def test_a_profile_from_0002_keeps_every_field_and_prints_on_letter(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """0003_practice_settings: the saved profile survives; no logo, Letter paper."""
+    from mhsw_desktop.services.practitioner import (
+        PractitionerInput,
+        get_logo,
+        get_practitioner,
+        save_practitioner,
+    )
+
+    before = "0002_notes"
+    keep = schema.KNOWN_REVISIONS[: schema.KNOWN_REVISIONS.index(before) + 1]
+    old = tmp_path / "migrations-0002"
+    shutil.copytree(vault_module.MIGRATIONS, old, ignore=shutil.ignore_patterns("__pycache__"))
+    for path in (old / "versions").glob("*.py"):
+        if path.stem != "__init__" and path.stem not in keep:
+            path.unlink()
+    monkeypatch.setattr(vault_module, "MIGRATIONS", old)
+    monkeypatch.setattr(schema, "KNOWN_REVISIONS", keep)
+    monkeypatch.setattr(schema, "HEAD", before)
+    folder = tmp_path / "vault"
+    vault, _ = create_vault(folder)
+    with vault, vault.engine.begin() as conn:
+        assert vault.info.schema_revision == before
+        conn.exec_driver_sql(
+            "INSERT INTO practitioner (id, created_at, updated_at, name, credentials,"
+            " licence_number, practice_name, address, phone) VALUES"
+            " ('0192f0c1a2b37c4d8e9f00112233aabc', '2025-01-06 10:00:00',"
+            " '2025-01-06 10:00:00', 'Avery Lindqvist', 'LCSW', 'SYN-1', 'Harbor Lane',"
+            " '12 Quay St', '(406) 555-0100')"
+        )
+    monkeypatch.undo()
+
+    with Vault.open(folder, PASSPHRASE) as vault:
+        assert vault.info.schema_revision == schema.HEAD == "0003_practice_settings"
+        assert vault.verify().ok
+        with vault.unit_of_work() as session:
+            assert get_practitioner(session) == PractitionerInput(
+                name="Avery Lindqvist",
+                credentials="LCSW",
+                licence_number="SYN-1",
+                practice_name="Harbor Lane",
+                address="12 Quay St",
+                phone="(406) 555-0100",
+                paper_size="letter",
+            )
+            assert get_logo(session) is None
+            save_practitioner(session, PractitionerInput(name="Avery Lindqvist", paper_size="a4"))
+        with vault.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT count(*) FROM practitioner").scalar_one() == 1
+    (backup,) = (folder / "backups").iterdir()
+    assert backup.name.startswith(f"pre-upgrade-{before}-")

@@ -272,8 +272,11 @@ def _note_input(args: argparse.Namespace, base: Any | None = None) -> Any:
             service_type=ServiceType(args.service_type),
             location=Location(args.location),
             present=args.present,
+            psychotherapy_note=args.psychotherapy_note or "",
         )
     changes: dict[str, Any] = {"sections": {**base.sections, **_sections(args.section)}}
+    if args.psychotherapy_note is not None:
+        changes["psychotherapy_note"] = args.psychotherapy_note
     if args.date:
         changes["session_date"] = parse_date(args.date, "session_date")
     if args.duration is not None:
@@ -530,6 +533,71 @@ def cmd_practitioner_show(args: argparse.Namespace, secrets: Secrets) -> int:
     return EXIT_OK
 
 
+# -- reports --------------------------------------------------------------------------
+def _day(text: str) -> Any:
+    from mhsw_desktop.domain.client_rules import parse_date
+
+    if text == "today":
+        from datetime import date
+
+        return date.today()
+    return parse_date(text, "date")
+
+
+def cmd_report(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.reports.make import ReportRequest, check
+    from mhsw_desktop.vault.files import write_atomic
+
+    request = ReportRequest(
+        kind=args.kind,
+        client_id=args.client,
+        note_id=args.note,
+        day=_day(args.date) if args.date else None,
+        status=args.status,
+        include_psychotherapy=args.include_psychotherapy_notes,
+        for_collaborator=getattr(args, "for"),
+    )
+    check(request)  # an unavailable kind says so before asking for the passphrase
+    target = Path(args.output).expanduser()
+    if target.is_dir():
+        raise CliError(f"{target} is a folder; give a file name ending in .pdf.", EXIT_USAGE)
+    if not target.parent.is_dir():
+        raise CliError(f"The folder {target.parent} does not exist; nothing was written.")
+    vault = _open(args, secrets)
+    password = secrets.read("PDF password") if args.pdf_password_stdin else None
+    if password is not None:
+        from mhsw_desktop.reports.protect import check_password
+
+        check_password(password)
+    from mhsw_desktop.reports.make import make_report
+
+    with vault, vault.session() as session:
+        pdf = make_report(session, request)
+    data = pdf.data
+    if password is not None:
+        from mhsw_desktop.reports.protect import protect
+
+        data = protect(data, password)
+    try:
+        write_atomic(target, data)
+    except OSError as exc:
+        raise CliError(f"Could not write {target}: {exc.strerror}; nothing was written.") from None
+    _emit(
+        args,
+        {
+            "file": str(target),
+            "kind": args.kind,
+            "pages": pdf.pages,
+            "bytes": len(data),
+            "encrypted": password is not None,
+            "psychotherapy_notes_included": bool(args.include_psychotherapy_notes),
+        },
+        f"Wrote {target} ({pdf.pages} page{'s' if pdf.pages != 1 else ''}"
+        + (", password-protected)." if password is not None else ")."),
+    )
+    return EXIT_OK
+
+
 # -- parser -------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     from mhsw_desktop import __version__
@@ -613,6 +681,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--section", action="append", default=[], metavar="NAME=TEXT",
             help="text of one template section (repeat for each)",
+        )  # fmt: skip
+        p.add_argument(
+            "--psychotherapy-note", default=None, metavar="TEXT",
+            help="private process note: kept out of search, summaries and exports",
         )  # fmt: skip
 
     n_add = notes_sub.add_parser("add", parents=[common], help="start a note; prints its id")
@@ -707,6 +779,38 @@ def build_parser() -> argparse.ArgumentParser:
     p_set.set_defaults(func=cmd_practitioner_set)
     p_show = prac_sub.add_parser("show", parents=[common], help="show the profile")
     p_show.set_defaults(func=cmd_practitioner_show)
+
+    from mhsw_desktop.reports import KINDS
+
+    rep = add("report", cmd_report, "write a report as PDF (see the README for each KIND)")
+    rep.add_argument("kind", choices=KINDS, metavar="KIND", help=", ".join(KINDS))
+    rep.add_argument("--client", type=_uuid, metavar="ID")
+    rep.add_argument(
+        "--note", type=_uuid, metavar="ID",
+        help="session-summary: this note (default: the client's latest)",
+    )  # fmt: skip
+    rep.add_argument(
+        "--date", metavar="YYYY-MM-DD|today",
+        help="session-summary: every session of that day in one PDF (--client optional)",
+    )  # fmt: skip
+    rep.add_argument(
+        "--status", default="current",
+        choices=("active", "on_hold", "discharged", "current", "all"),
+        help="caseload: which clients (default: current)",
+    )  # fmt: skip
+    rep.add_argument("-o", "--output", required=True, metavar="FILE.pdf")
+    rep.add_argument(
+        "--for", type=_uuid, default=None, metavar="COLLABORATOR_ID",
+        help="a copy for a care-team collaborator (checked against their release)",
+    )  # fmt: skip
+    rep.add_argument(
+        "--include-psychotherapy-notes", action="store_true",
+        help="include psychotherapy (process) notes in this report only",
+    )  # fmt: skip
+    rep.add_argument(
+        "--pdf-password-stdin", action="store_true",
+        help="protect the PDF (AES-256) with a password read from stdin after the passphrase",
+    )  # fmt: skip
     return parser
 
 

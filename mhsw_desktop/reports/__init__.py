@@ -1,1 +1,41 @@
-"""ReportLab report builders, one per report, fed plain dataclasses (no Qt). Empty until #7."""
+"""ReportLab report builders, one per report, fed plain dataclasses from the services.
+
+This module itself stays light (no ReportLab import) so the command line can name the
+report kinds without paying for loading the PDF machinery.
+"""
+
+from __future__ import annotations
+
+#: every report the `mhsw report KIND` command names, in the order the help lists them
+KINDS: tuple[str, ...] = (
+    "session-summary",
+    "face-sheet",
+    "record",
+    "treatment-plan",
+    "safety-plan",
+    "wallet-card",
+    "genogram",
+    "measures",
+    "caseload",
+    "disclosures",
+)
+
+#: kinds whose feature is not in this version yet, and what they wait for
+NOT_YET: dict[str, str] = {
+    "treatment-plan": "treatment plans",
+    "safety-plan": "safety plans",
+    "wallet-card": "safety plans (the wallet card is printed from one)",
+    "genogram": "family contacts and the genogram",
+    "measures": "measures (PHQ-9, GAD-7)",
+    "disclosures": "the care team and its accounting of disclosures",
+}
+
+#: kinds that are about one client (the others cover the caseload or one day)
+PER_CLIENT: frozenset[str] = frozenset(KINDS) - {"caseload"}
+
+
+def not_yet_message(kind: str) -> str:
+    return (
+        f"The {kind} report is not available yet: {NOT_YET[kind]} are not part of this "
+        "version of MHSW Desktop. Nothing was written."
+    )

@@ -1,0 +1,391 @@
+"""What reports print, gathered from the vault into plain data (the builders never query).
+
+Every gatherer runs inside one session and returns frozen dataclasses, so a report prints
+the same from the app and from the command line. Psychotherapy (process) notes are left
+out unless the caller asks for them in that very call; notes entered in error never print.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+
+from sqlalchemy import ColumnElement, case, func, select
+from sqlalchemy.orm import Session
+
+from mhsw_desktop.domain.client import Client
+from mhsw_desktop.domain.client_rules import ClientInput
+from mhsw_desktop.domain.note import MSE_FIELDS, Note, RiskLevel, Task
+from mhsw_desktop.errors import NotFoundError, UserFacingError
+from mhsw_desktop.services.clients import ClientRow, StatusFilter, get_client, list_clients
+from mhsw_desktop.services.diagnoses import DiagnosisRow, list_diagnoses
+from mhsw_desktop.services.notes import NoteDetail, get_note
+from mhsw_desktop.services.practitioner import get_logo, get_practitioner
+
+#: how a report may be addressed; "letter" is the practice default
+PAPER_SIZES = ("letter", "a4")
+
+
+class NoteInErrorError(UserFacingError):
+    def __init__(self) -> None:
+        super().__init__(
+            "This note was marked as entered in error. It stays in the record's history "
+            "but is never printed or exported."
+        )
+
+
+@dataclass(frozen=True)
+class PracticeHeader:
+    """The top of every report, from the practitioner profile."""
+
+    practice_name: str
+    practitioner_name: str
+    credentials: str
+    licence_number: str
+    address: str
+    phone: str
+    logo_png: bytes | None = None
+    paper_size: str = "letter"
+
+
+@dataclass(frozen=True)
+class ClientFacts:
+    id: uuid.UUID
+    data: ClientInput
+
+    @property
+    def name(self) -> str:
+        """ "First Last", with the preferred name in quotes when it differs."""
+        first = self.data.legal_first_name
+        if self.data.preferred_name and self.data.preferred_name != first:
+            first += f" “{self.data.preferred_name}”"
+        return f"{first} {self.data.legal_last_name}"
+
+
+@dataclass(frozen=True)
+class SignedBy:
+    name: str
+    credentials: str
+    licence: str
+    signed_at: datetime  # UTC, naive as stored
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class AddendumText:
+    text: str
+    signed: SignedBy
+
+
+@dataclass(frozen=True)
+class NoteText:
+    """One note as it prints: template sections in order, empty parts left out."""
+
+    id: uuid.UUID
+    session_date: date
+    start_time: time | None
+    duration_minutes: int | None
+    service_type: str
+    location: str
+    present: str
+    template_name: str
+    sections: tuple[tuple[str, str], ...]
+    mental_status: tuple[tuple[str, str], ...]
+    risk_level: str
+    risk_comment: str
+    interventions: str
+    plan: str
+    next_appointment: datetime | None
+    late_entry: bool
+    #: the day the note was first written (what makes it a late entry)
+    written_on: date
+    signed: SignedBy | None
+    addenda: tuple[AddendumText, ...]
+    #: None unless the psychotherapy note was asked for in this export (and has text)
+    psychotherapy_note: str | None = None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.signed is None
+
+
+@dataclass(frozen=True)
+class SessionSummaryData:
+    practice: PracticeHeader
+    client: ClientFacts
+    note: NoteText
+    diagnoses: tuple[DiagnosisRow, ...]
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    title: str
+    due_date: date
+    done: bool
+
+
+@dataclass(frozen=True)
+class FaceSheetData:
+    practice: PracticeHeader
+    client: ClientFacts
+    diagnoses: tuple[DiagnosisRow, ...]
+    open_tasks: tuple[TaskLine, ...]
+    sessions: int
+    first_session: date | None
+    last_session: date | None
+    unsigned: int
+
+
+@dataclass(frozen=True)
+class RecordData:
+    face: FaceSheetData
+    notes: tuple[NoteText, ...]  # oldest session first
+    tasks: tuple[TaskLine, ...]
+    psychotherapy_included: bool = False
+
+
+@dataclass(frozen=True)
+class CaseloadLine:
+    client: ClientRow
+    sessions: int
+    last_session: date | None
+    unsigned: int
+
+
+@dataclass(frozen=True)
+class CaseloadData:
+    practice: PracticeHeader
+    status_filter: str
+    lines: tuple[CaseloadLine, ...] = field(default_factory=tuple)
+
+
+# -- gathering ----------------------------------------------------------------------------
+def practice_header(session: Session) -> PracticeHeader:
+    profile = get_practitioner(session)
+    return PracticeHeader(
+        practice_name=profile.practice_name,
+        practitioner_name=profile.name,
+        credentials=profile.credentials,
+        licence_number=profile.licence_number,
+        address=profile.address,
+        phone=profile.phone,
+        logo_png=get_logo(session),
+        paper_size=profile.paper_size if profile.paper_size in PAPER_SIZES else "letter",
+    )
+
+
+def client_facts(session: Session, client_id: uuid.UUID) -> ClientFacts:
+    detail = get_client(session, client_id)
+    return ClientFacts(detail.id, detail.data)
+
+
+def note_text(detail: NoteDetail, *, include_psychotherapy: bool) -> NoteText:
+    """A note as it prints; NoteInErrorError for one entered in error."""
+    if detail.entered_in_error_at is not None:
+        raise NoteInErrorError()
+    data = detail.data
+    sections = tuple(
+        (s.title, data.sections[s.key].strip())
+        for s in detail.template.sections
+        if data.sections.get(s.key, "").strip()
+    )
+    mse = tuple(
+        (label, data.mental_status[key].strip())
+        for key, label in MSE_FIELDS
+        if data.mental_status.get(key, "").strip()
+    )
+    signed = None
+    if detail.signed_at is not None:
+        signed = SignedBy(
+            detail.signer_name,
+            detail.signer_credentials,
+            detail.signer_licence,
+            detail.signed_at,
+            detail.content_hash,
+        )
+    private = data.psychotherapy_note.strip() if include_psychotherapy else ""
+    return NoteText(
+        id=detail.id,
+        session_date=data.session_date,
+        start_time=data.start_time,
+        duration_minutes=data.duration_minutes,
+        service_type=data.service_type.label,
+        location=data.location.label,
+        present=data.present.strip(),
+        template_name=detail.template.name,
+        sections=sections,
+        mental_status=mse,
+        risk_level=data.risk_level.label if data.risk_level != RiskLevel.NOT_ASSESSED else "",
+        risk_comment=data.risk_comment.strip(),
+        interventions=data.interventions.strip(),
+        plan=data.plan.strip(),
+        next_appointment=data.next_appointment,
+        late_entry=detail.late_entry,
+        written_on=local_time(detail.created_at).date(),
+        signed=signed,
+        addenda=tuple(
+            AddendumText(
+                a.text,
+                SignedBy(
+                    a.signer_name,
+                    a.signer_credentials,
+                    a.signer_licence,
+                    a.signed_at,
+                    a.content_hash,
+                ),
+            )
+            for a in detail.addenda
+        ),
+        psychotherapy_note=private or None,
+    )
+
+
+def session_summary_data(
+    session: Session, note_id: uuid.UUID, *, include_psychotherapy: bool = False
+) -> SessionSummaryData:
+    detail = get_note(session, note_id)
+    note = note_text(detail, include_psychotherapy=include_psychotherapy)
+    return SessionSummaryData(
+        practice=practice_header(session),
+        client=client_facts(session, detail.client_id),
+        note=note,
+        diagnoses=tuple(list_diagnoses(session, detail.client_id)),
+    )
+
+
+def _live_notes(client_id: uuid.UUID) -> tuple[ColumnElement[bool], ...]:
+    return (
+        Note.client_id == client_id,
+        Note.deleted_at.is_(None),
+        Note.entered_in_error_at.is_(None),
+    )
+
+
+def latest_note_id(session: Session, client_id: uuid.UUID) -> uuid.UUID:
+    """The client's most recent session note (NotFoundError when there is none)."""
+    get_client(session, client_id)
+    note_id = session.scalar(
+        select(Note.id)
+        .where(*_live_notes(client_id))
+        .order_by(Note.session_date.desc(), Note.start_time.desc(), Note.created_at.desc())
+        .limit(1)
+    )
+    if note_id is None:
+        raise NotFoundError("This client has no session notes yet.")
+    return note_id
+
+
+def notes_on(session: Session, day: date, *, client_id: uuid.UUID | None = None) -> list[uuid.UUID]:
+    """The notes of every session held on ``day`` (of one client, if given), in order."""
+    query = (
+        select(Note.id)
+        .join(Client, Client.id == Note.client_id)
+        .where(
+            Note.session_date == day,
+            Note.deleted_at.is_(None),
+            Note.entered_in_error_at.is_(None),
+            Client.deleted_at.is_(None),
+        )
+        .order_by(Note.start_time, Client.sort_name, Note.created_at)
+    )
+    if client_id is not None:
+        get_client(session, client_id)
+        query = query.where(Note.client_id == client_id)
+    return list(session.scalars(query))
+
+
+def _tasks(session: Session, client_id: uuid.UUID, *, open_only: bool) -> tuple[TaskLine, ...]:
+    query = (
+        select(Task)
+        .where(Task.client_id == client_id, Task.deleted_at.is_(None))
+        .order_by(Task.due_date, Task.created_at)
+    )
+    if open_only:
+        query = query.where(Task.completed_at.is_(None))
+    return tuple(
+        TaskLine(t.title, t.due_date, t.completed_at is not None) for t in session.scalars(query)
+    )
+
+
+def face_sheet_data(session: Session, client_id: uuid.UUID) -> FaceSheetData:
+    client = client_facts(session, client_id)
+    count, first, last = session.execute(
+        select(func.count(Note.id), func.min(Note.session_date), func.max(Note.session_date))
+        .where(*_live_notes(client_id))
+    ).one()  # fmt: skip
+    unsigned = session.scalar(
+        select(func.count(Note.id)).where(
+            *_live_notes(client_id),
+            Note.signed_at.is_(None),
+        )
+    )
+    return FaceSheetData(
+        practice=practice_header(session),
+        client=client,
+        diagnoses=tuple(list_diagnoses(session, client_id)),
+        open_tasks=_tasks(session, client_id, open_only=True),
+        sessions=int(count or 0),
+        first_session=first,
+        last_session=last,
+        unsigned=int(unsigned or 0),
+    )
+
+
+def record_data(
+    session: Session,
+    client_id: uuid.UUID,
+    *,
+    include_psychotherapy: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> RecordData:
+    """The whole record of a client; ``progress(done, total)`` is called per note."""
+    face = face_sheet_data(session, client_id)
+    ids = list(
+        session.scalars(
+            select(Note.id)
+            .where(*_live_notes(client_id))
+            .order_by(Note.session_date, Note.start_time, Note.created_at)
+        )
+    )
+    notes = []
+    for done, note_id in enumerate(ids, start=1):
+        notes.append(
+            note_text(get_note(session, note_id), include_psychotherapy=include_psychotherapy)
+        )
+        if progress is not None:
+            progress(done, len(ids))
+    return RecordData(
+        face=face,
+        notes=tuple(notes),
+        tasks=_tasks(session, client_id, open_only=False),
+        psychotherapy_included=include_psychotherapy,
+    )
+
+
+def caseload_data(session: Session, status: StatusFilter = "current") -> CaseloadData:
+    """Every client of the filter (as `clients list`), with session counts and last dates."""
+    rows = list_clients(session, status)
+    stats = {
+        client_id: (int(count), last, int(unsigned or 0))
+        for client_id, count, last, unsigned in session.execute(
+            select(
+                Note.client_id,
+                func.count(Note.id),
+                func.max(Note.session_date),
+                func.sum(case((Note.signed_at.is_(None), 1), else_=0)),
+            )
+            .where(Note.deleted_at.is_(None), Note.entered_in_error_at.is_(None))
+            .group_by(Note.client_id)
+        )
+    }
+    lines = tuple(CaseloadLine(row, *stats.get(row.id, (0, None, 0))) for row in rows)
+    return CaseloadData(practice=practice_header(session), status_filter=status, lines=lines)
+
+
+def local_time(moment: datetime) -> datetime:
+    """A stored UTC time in the machine's local zone (aware, so it prints its offset)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone()

@@ -437,3 +437,20 @@ def test_the_practice_logo_prints_in_the_header(vault: Vault, client_id: uuid.UU
     images = list(PdfReader(io.BytesIO(raw)).pages[0].images)
     assert len(images) == 1 and pages == 1
     assert "Harbor Lane Counseling" in text
+
+
+def test_the_longest_note_prints_whole(vault: Vault, client_id: uuid.UUID) -> None:
+    """A section at its 20,000-character limit and an unbroken 3,000-character "word" (a
+    pasted link, say) flow over pages and wrap inside the margins; nothing is cut off."""
+    from mhsw_desktop.domain.note import NOTE_LIMITS
+
+    words = " ".join(f"w{n:05d}" for n in range(NOTE_LIMITS["section"] // 7))
+    unbroken = "".join(chr(ord("a") + n % 26) for n in range(3_000))
+    note_id = write_note(
+        vault, client_id, sections={**SOAP, "subjective": words, "objective": unbroken}
+    )
+    text, pages, _ = report(vault, ReportRequest("session-summary", client_id, note_id))
+    assert pages >= 4
+    assert "w00000" in text and f"w{NOTE_LIMITS['section'] // 7 - 1:05d}" in text
+    assert unbroken not in text  # broken over lines, not run off the page
+    assert unbroken in text.replace(" ", "")

@@ -21,6 +21,8 @@ class ActionSpec:
     shortcut: QKeySequence.StandardKey | str | None = None
     menu: str = "file"
     toolbar: bool = False
+    #: a separator goes before this action in its menu
+    group_start: bool = False
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -133,6 +135,47 @@ ACTIONS: tuple[ActionSpec, ...] = (
         None,
         menu="file",
     ),
+    ActionSpec(
+        "print_summary",
+        "Print session &summary…",
+        "Print session summary",
+        "Preview, print or save the selected note (or the client's latest) as a session summary",
+        StandardKey.Print,
+        menu="file",
+        group_start=True,
+    ),
+    ActionSpec(
+        "print_face_sheet",
+        "Print &face sheet…",
+        "Print face sheet",
+        "Preview, print or save the client's face sheet",
+        None,
+        menu="file",
+    ),
+    ActionSpec(
+        "print_record",
+        "Print full &record…",
+        "Print full record",
+        "Preview, print or save the client's complete record",
+        None,
+        menu="file",
+    ),
+    ActionSpec(
+        "print_today",
+        "Print to&day's session summaries…",
+        "Print today's session summaries",
+        "Every session note dated today, one summary after another",
+        None,
+        menu="file",
+    ),
+    ActionSpec(
+        "print_caseload",
+        "Print caseload l&ist…",
+        "Print caseload list",
+        "Preview, print or save the list of current clients",
+        None,
+        menu="file",
+    ),
     ActionSpec("quit", "&Quit", "Quit", "Lock the vault and quit", StandardKey.Quit, menu="file"),
     ActionSpec("about", "&About MHSW Desktop", "About", "Version and licence", None, menu="help"),
 )
@@ -145,26 +188,73 @@ MENUS: tuple[tuple[str, str], ...] = (
 )
 
 
-def build_actions(parent: QWidget) -> dict[str, QAction]:
+#: the report preview's own actions (print, save, page through, zoom); the dialog builds them
+PREVIEW_ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec(
+        "print_report", "&Print…", "Print", "Print the report on paper",
+        StandardKey.Print, menu="preview",
+    ),
+    ActionSpec(
+        "save_pdf", "&Save as PDF…", "Save as PDF", "Save a copy of the report as a PDF file",
+        StandardKey.Save, menu="preview",
+    ),
+    ActionSpec(
+        "previous_page", "P&revious page", "Previous page", "Show the page before",
+        StandardKey.MoveToPreviousPage, menu="preview",
+    ),
+    ActionSpec(
+        "next_page", "Ne&xt page", "Next page", "Show the page after",
+        StandardKey.MoveToNextPage, menu="preview",
+    ),
+    ActionSpec(
+        "zoom_in", "Zoom &in", "Zoom in", "Show the page larger", "Ctrl+=", menu="preview"
+    ),
+    ActionSpec(
+        "zoom_out", "Zoom &out", "Zoom out", "Show the page smaller", "Ctrl+-", menu="preview"
+    ),
+    ActionSpec(
+        "fit_width", "&Fit width", "Fit the page to the width", "Show the page as wide as "
+        "the window", "Ctrl+0", menu="preview",
+    ),
+)  # fmt: skip
+
+#: further keys for an action: the platform's own zoom keys (Ctrl++ on most keyboards)
+EXTRA_SHORTCUTS: dict[str, tuple[QKeySequence.StandardKey, ...]] = {
+    "zoom_in": (StandardKey.ZoomIn,),
+    "zoom_out": (StandardKey.ZoomOut,),
+}
+
+
+def make_action(spec: ActionSpec, parent: QWidget) -> QAction:
+    """One QAction for ``spec``, owned by ``parent``."""
+    action = QAction(spec.text, parent)
+    action.setObjectName(f"action_{spec.id}")
+    action.setStatusTip(spec.status_tip)
+    action.setToolTip(spec.accessible_name)
+    keys: list[QKeySequence] = []
+    if isinstance(spec.shortcut, QKeySequence.StandardKey):
+        keys += QKeySequence.keyBindings(spec.shortcut)
+    elif spec.shortcut is not None:
+        keys.append(QKeySequence(spec.shortcut))
+    for extra in EXTRA_SHORTCUTS.get(spec.id, ()):
+        keys += [k for k in QKeySequence.keyBindings(extra) if k not in keys]
+    if keys:
+        action.setShortcuts(keys)
+    if spec.id == "quit":
+        action.setMenuRole(QAction.MenuRole.QuitRole)
+    elif spec.id == "about":
+        action.setMenuRole(QAction.MenuRole.AboutRole)
+    return action
+
+
+def build_actions(parent: QWidget, specs: tuple[ActionSpec, ...] = ACTIONS) -> dict[str, QAction]:
     """Make one QAction per spec, owned by ``parent``, keyed by id."""
-    made: dict[str, QAction] = {}
-    for spec in ACTIONS:
-        action = QAction(spec.text, parent)
-        action.setObjectName(f"action_{spec.id}")
-        action.setStatusTip(spec.status_tip)
-        action.setToolTip(spec.accessible_name)
-        if spec.shortcut is not None:
-            if isinstance(spec.shortcut, QKeySequence.StandardKey):
-                action.setShortcuts(spec.shortcut)
-            else:
-                action.setShortcut(QKeySequence(spec.shortcut))
-        if spec.id == "quit":
-            action.setMenuRole(QAction.MenuRole.QuitRole)
-        elif spec.id == "about":
-            action.setMenuRole(QAction.MenuRole.AboutRole)
-        made[spec.id] = action
-    return made
+    return {spec.id: make_action(spec, parent) for spec in specs}
+
+
+def spec_of(action_id: str) -> ActionSpec:
+    return next(s for s in (*ACTIONS, *PREVIEW_ACTIONS) if s.id == action_id)
 
 
 def accessible_name(action_id: str) -> str:
-    return next(s.accessible_name for s in ACTIONS if s.id == action_id)
+    return spec_of(action_id).accessible_name

@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -15,9 +15,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -88,12 +90,23 @@ class ClientView(QWidget):
         self.edit = self._button("&Edit details…", "Edit client details", self._edit)
         self.add_task = self._button("Add &task…", "Add a task for this client", self._add_task)
 
+        self.print_menu = QMenu(self)
+        self.print_button = QToolButton(self)
+        self.print_button.setText("&Print")
+        self.print_button.setAccessibleName("Print or save a report")
+        self.print_button.setToolTip("Session summary, face sheet or full record")
+        self.print_button.setMenu(self.print_menu)
+        self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.print_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.print_button.hide()  # until the main window hands over its print actions
+
         header = QHBoxLayout()
         header.addWidget(self.back)
         header.addSpacing(self.fontMetrics().averageCharWidth() * 2)
         header.addWidget(self.name, 1)
         for button in (self.new_note, self.open_note, self.add_task, self.edit):
             header.addWidget(button)
+        header.addWidget(self.print_button)
 
         # timeline
         self.timeline = TimelineModel(self)
@@ -182,6 +195,21 @@ class ClientView(QWidget):
         shortcut.activated.connect(self.back_requested)
         runner.changed.connect(self._records_changed)
         self.clear()
+
+    def add_report_actions(self, actions: list[QAction]) -> None:
+        """The print actions (from the registry, owned by the main window) in the Print
+        button's menu; the first (session summary) also on the timeline's context menu."""
+        for action in actions:
+            self.print_menu.addAction(action)
+        if actions:
+            self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            self.table.addAction(actions[0])
+        self.print_button.setVisible(bool(actions))
+
+    def selected_note_id(self) -> uuid.UUID | None:
+        """The note selected in the timeline, if any."""
+        row = self.table.current_record()
+        return row.id if row is not None else None
 
     def _button(self, text: str, name: str, slot: Any) -> QPushButton:
         button = QPushButton(text, self)
@@ -273,6 +301,7 @@ class ClientView(QWidget):
         for widget in (
             self.new_note,
             self.open_note,
+            self.print_button,
             self.edit,
             self.add_task,
             self.add_diagnosis,

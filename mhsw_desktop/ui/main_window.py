@@ -140,6 +140,14 @@ class MainWindow(QMainWindow):
         act["add_task"].triggered.connect(lambda: self.add_task(None))
         act["practitioner_profile"].triggered.connect(self.practitioner_profile)
         act["note_templates"].triggered.connect(self.note_templates)
+        act["print_summary"].triggered.connect(self.print_summary)
+        act["print_face_sheet"].triggered.connect(lambda: self.print_for_client("face-sheet"))
+        act["print_record"].triggered.connect(lambda: self.print_for_client("record"))
+        act["print_today"].triggered.connect(self.print_today)
+        act["print_caseload"].triggered.connect(self.print_caseload)
+        self.client_view.add_report_actions(
+            [act[a] for a in ("print_summary", "print_face_sheet", "print_record")]
+        )
         self.clients.open_requested.connect(self.show_client)
         self.client_view.back_requested.connect(lambda: self.show_view(self.clients))
         self.client_view.new_note_requested.connect(self.new_note)
@@ -174,7 +182,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         for spec in ACTIONS:
             action = self.actions_by_id[spec.id]
-            if spec.id == "quit":
+            if spec.id == "quit" or spec.group_start:
                 menus[spec.menu].addSeparator()
             menus[spec.menu].addAction(action)
             self.addAction(action)  # shortcuts work while the menu bar is hidden too
@@ -279,6 +287,8 @@ class MainWindow(QMainWindow):
             "add_task",
             "practitioner_profile",
             "note_templates",
+            "print_today",
+            "print_caseload",
         ):
             self.actions_by_id[action_id].setEnabled(unlocked)
         self._selection_changed(unlocked and self.clients.current_id() is not None)
@@ -287,7 +297,13 @@ class MainWindow(QMainWindow):
         current = self.stack.currentWidget()
         on_list = current is self.clients
         on_client = current is self.client_view and self.client_view.client_id is not None
-        for action_id in ("edit_client", "discharge_client"):
+        for action_id in (
+            "edit_client",
+            "discharge_client",
+            "print_summary",
+            "print_face_sheet",
+            "print_record",
+        ):
             self.actions_by_id[action_id].setEnabled((selected and on_list) or on_client)
         self.actions_by_id["new_note"].setEnabled((selected and on_list) or on_client)
 
@@ -352,6 +368,51 @@ class MainWindow(QMainWindow):
 
     def _failed(self, exc: BaseException) -> None:
         self.show_problem(user_message(exc))
+
+    # -- reports --------------------------------------------------------------------------
+    def open_report(self, request: Any) -> None:
+        """Make ``request``'s report and show it in a preview (print, save as PDF)."""
+        from mhsw_desktop.ui.report_preview import ReportPreviewDialog
+
+        if self.runner.vault is None:
+            return
+        dialog = ReportPreviewDialog(self.runner, request, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.problem.connect(self.show_problem)
+        dialog.start()
+
+    def print_summary(self) -> None:
+        """The selected note's summary (the client's latest when no note is selected)."""
+        client_id = self._chosen_client_id()
+        note_id = None
+        if self.stack.currentWidget() is self.client_view:
+            note_id = self.client_view.selected_note_id()
+        if client_id is not None:
+            self.print_note(client_id, note_id)
+
+    def print_note(self, client_id: Any, note_id: Any) -> None:
+        from mhsw_desktop.reports.make import ReportRequest
+
+        self.open_report(ReportRequest("session-summary", client_id=client_id, note_id=note_id))
+
+    def print_for_client(self, kind: str) -> None:
+        from mhsw_desktop.reports.make import ReportRequest
+
+        client_id = self._chosen_client_id()
+        if client_id is not None:
+            self.open_report(ReportRequest(kind, client_id=client_id))
+
+    def print_today(self) -> None:
+        from datetime import date
+
+        from mhsw_desktop.reports.make import ReportRequest
+
+        self.open_report(ReportRequest("session-summary", day=date.today()))
+
+    def print_caseload(self) -> None:
+        from mhsw_desktop.reports.make import ReportRequest
+
+        self.open_report(ReportRequest("caseload"))
 
     # -- notes ----------------------------------------------------------------------------
     def new_note_for_current(self) -> None:
@@ -430,6 +491,7 @@ class MainWindow(QMainWindow):
         editor.note_changed.connect(changed)
         editor.finished.connect(finished)
         editor.profile_requested.connect(self.practitioner_profile)
+        editor.print_requested.connect(self.print_note)
         editor.show()
         _bring_forward(editor)
         return editor

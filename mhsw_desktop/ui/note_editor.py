@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 
 from mhsw_desktop import APP_NAME
 from mhsw_desktop.domain.note import MSE_FIELDS, NOTE_LIMITS, Location, RiskLevel, ServiceType
+from mhsw_desktop.ui.actions import make_action, spec_of
 from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.widgets import error_label, plain_label, scaled_font
 
@@ -106,6 +107,8 @@ class NoteEditor(QDialog):
     note_changed = Signal(object)
     #: the practitioner asked for the practitioner profile (to be able to sign)
     profile_requested = Signal()
+    #: print this note's session summary: (client id, note id), once it is saved
+    print_requested = Signal(object, object)
 
     def __init__(
         self,
@@ -175,9 +178,17 @@ class NoteEditor(QDialog):
             "Mark entered in &error…", "Mark entered in error", self.mark_in_error
         )
         self.close_button = self._button("&Close", "Close note", self.close)
+        self.print_button = self._button(
+            "Print summar&y…", "Print session summary", self.print_summary
+        )
+        self.print_button.setToolTip("Preview, print or save this note's session summary (Ctrl+P)")
+        print_action = make_action(spec_of("print_summary"), self)
+        print_action.triggered.connect(self.print_summary)
+        self.addAction(print_action)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status, 1)
         for button in (
+            self.print_button,
             self.delete_button,
             self.error_button,
             self.addendum_button,
@@ -858,6 +869,7 @@ class NoteEditor(QDialog):
         self.delete_button.setVisible(not signed)
         self.addendum_button.setVisible(signed and not in_error)
         self.error_button.setVisible(signed and not in_error)
+        self.print_button.setVisible(not in_error)  # kept for the audit, never printed
 
     def _show_signed(self, detail: Any) -> None:
         self.timer.stop()
@@ -904,6 +916,20 @@ class NoteEditor(QDialog):
                 self.more.set_expanded(True)
                 self.risk_comment.setFocus()
                 return
+
+    def print_summary(self) -> None:
+        """Save what is typed, then ask for this note's session summary."""
+        in_error = self.detail is not None and self.detail.entered_in_error_at is not None
+        if self._closing or in_error:
+            return
+
+        def ask() -> None:
+            if self.note_id is None:
+                self.status.setText("Nothing to print yet: the note is empty.")
+            else:
+                self.print_requested.emit(self.client_id, self.note_id)
+
+        self.save_now(then=ask)
 
     # -- closing -------------------------------------------------------------------------
     def closeEvent(self, event: QCloseEvent) -> None:

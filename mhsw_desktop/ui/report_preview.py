@@ -1,0 +1,877 @@
+"""The report preview: a report's pages shown from memory, printed, or saved as a PDF.
+
+Pages are drawn from the PDF bytes with pypdfium2 one page at a time (QtPdf is not part
+of PySide6-Essentials), on the GUI thread only. Nothing is written to disk except the
+file the user chooses to save; locking the vault closes the preview and drops the PDF.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import math
+import threading
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, QRectF, QSizeF, QStandardPaths, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import (
+    QGuiApplication,
+    QImage,
+    QPageLayout,
+    QPageSize,
+    QPainter,
+    QPalette,
+    QPixmap,
+)
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QScrollArea,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from mhsw_desktop import APP_NAME
+from mhsw_desktop.errors import NotFoundError, UserFacingError
+from mhsw_desktop.reports.make import ReportRequest
+from mhsw_desktop.ui.actions import PREVIEW_ACTIONS, build_actions, spec_of
+from mhsw_desktop.ui.operations import OperationRunner, user_message
+from mhsw_desktop.ui.widgets import error_label, plain_label
+
+KIND_TITLES = {
+    "session-summary": "Session summary",
+    "face-sheet": "Face sheet",
+    "record": "Full record",
+    "caseload": "Caseload list",
+}
+#: the kinds that can carry psychotherapy (process) notes, when asked in that very copy
+PRIVATE_KINDS = frozenset({"session-summary", "record"})
+#: printing never renders finer than this (a 600 dpi page image is 140 MB)
+PRINT_DPI = 300
+ZOOMS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
+#: the largest page image the preview holds, in pixels (about 64 MB)
+MAX_PREVIEW_PIXELS = 16_000_000
+#: folder names of the common sync clients: saving there puts the file on someone's server
+CLOUD_FOLDERS = {
+    "onedrive": "OneDrive",
+    "dropbox": "Dropbox",
+    "icloud drive": "iCloud Drive",
+    "iclouddrive": "iCloud Drive",
+    "com~apple~clouddocs": "iCloud Drive",
+    "google drive": "Google Drive",
+    "googledrive": "Google Drive",
+    "my drive": "Google Drive",
+}
+
+#: the folder last saved into, for this run only (never stored: it is not a setting)
+_last_folder: Path | None = None
+
+
+def report_title(request: ReportRequest) -> str:
+    """What the report is called in titles: never whose it is (titles show in taskbars)."""
+    if request.kind == "session-summary" and request.day is not None:
+        if request.day == date.today():
+            return "Today's session summaries"
+        return f"Session summaries of {request.day.isoformat()}"
+    return KIND_TITLES.get(request.kind, "Report")
+
+
+def cloud_service(path: Path) -> str | None:
+    """The sync service whose folder ``path`` lies in ("OneDrive"), or None."""
+    for part in path.parts[:-1]:
+        name = part.casefold()
+        for marker, service in CLOUD_FOLDERS.items():
+            if name == marker or name.startswith(f"{marker} - "):  # "OneDrive - Clinic"
+                return service
+    return None
+
+
+def pages_to_print(
+    count: int, current: int, *, mode: str, ranges: Any = None, last_first: bool = False
+) -> list[int]:
+    """Page indexes (from 0) to print: ``mode`` is "all", "current" or "range"
+    (``ranges`` a QPageRanges, pages from 1)."""
+    if mode == "current":
+        chosen = [current]
+    elif mode == "range" and ranges is not None and not ranges.isEmpty():
+        chosen = [i for i in range(count) if ranges.contains(i + 1)]
+    else:
+        chosen = list(range(count))
+    return chosen[::-1] if last_first else chosen
+
+
+class ReportCancelled(Exception):
+    """The practitioner cancelled while the report was being made."""
+
+
+class SaveFailed(UserFacingError):
+    """The chosen file could not be written."""
+
+
+class PdfPages:
+    """A PDF held in memory, drawn one page at a time.
+
+    pdfium is not thread-safe: every call happens on the GUI thread.
+    """
+
+    def __init__(self, data: bytes) -> None:
+        import pypdfium2 as pdfium
+
+        self._doc: Any = pdfium.PdfDocument(data)
+        self.count = len(self._doc)
+        self._sizes = [tuple(self._doc.get_page_size(i)) for i in range(self.count)]
+
+    def size(self, index: int) -> tuple[float, float]:
+        """Width and height of page ``index`` in points (1/72 inch)."""
+        width, height = self._sizes[index]
+        return float(width), float(height)
+
+    def _bitmap(self, index: int, scale: float) -> Any:
+        page = self._doc[index]
+        try:
+            return page.render(scale=scale, rev_byteorder=True, prefer_bgrx=True)
+        finally:
+            page.close()
+
+    def render(self, index: int, scale: float) -> QImage:
+        """Page ``index`` as an image, ``scale`` pixels per point."""
+        bitmap = self._bitmap(index, scale)
+        try:
+            return _image(bitmap).copy()  # the copy owns its pixels; the bitmap goes
+        finally:
+            bitmap.close()
+
+    def paint(self, painter: QPainter, index: int, dpi: float, target: QRectF) -> None:
+        """Draw page ``index``, rendered at ``dpi``, into ``target`` (no second copy)."""
+        bitmap = self._bitmap(index, dpi / 72)
+        try:
+            painter.drawImage(target, _image(bitmap))
+        finally:
+            bitmap.close()
+
+    def close(self) -> None:
+        self._doc.close()
+
+
+def _image(bitmap: Any) -> QImage:
+    """A QImage over a pypdfium2 bitmap's buffer (valid while the bitmap lives)."""
+    formats = {
+        "RGBX": QImage.Format.Format_RGBX8888,
+        "RGBA": QImage.Format.Format_RGBA8888,
+        "RGB": QImage.Format.Format_RGB888,
+        "L": QImage.Format.Format_Grayscale8,
+    }
+    return QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride, formats[bitmap.mode])
+
+
+class ProgressRelay(QObject):
+    """Called by a report builder on the worker; hands progress to the GUI thread by a
+    signal, and stops the build when the practitioner cancels."""
+
+    #: (generation, done, total)
+    progressed = Signal(int, int, int)
+
+    def __init__(self, generation: int) -> None:
+        super().__init__()
+        self.generation = generation
+        self._cancelled = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancelled.set()
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._cancelled.is_set():
+            raise ReportCancelled()
+        self.progressed.emit(self.generation, done, total)
+
+
+class ReportPreviewDialog(QDialog):
+    """Shows one report; :meth:`start` makes it (on the worker) and shows the dialog
+    when the first PDF is ready. If that first attempt fails, :attr:`problem` carries
+    the message and the dialog closes without ever showing."""
+
+    #: the report could not be made (plain words for the practitioner)
+    problem = Signal(str)
+
+    def __init__(
+        self, runner: OperationRunner, request: ReportRequest, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        # psychotherapy notes go in only when chosen in this dialog, every time it opens
+        self.request = dataclasses.replace(request, include_psychotherapy=False)
+        self.title = report_title(request)
+        self.setWindowTitle(f"{self.title} — preview")  # never a client's name
+        self.setObjectName("report_preview")
+        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
+        self.setWindowFlag(Qt.WindowType.WindowContextHelpButtonHint, False)
+        self.setModal(False)
+        self._pdf: bytes | None = None
+        self._pages: PdfPages | None = None
+        self._page = 0
+        self._zoom: float | None = None  # None: fit the width
+        self._shown_factor = 1.0
+        self._generation = 0
+        self._relay: ProgressRelay | None = None
+        self._progress: QProgressDialog | None = None
+        self._busy = False
+        self._discarded = False
+        self._printing = False
+        self._close_after_print = False
+        self._print_dialog: QDialog | None = None
+
+        self.actions_by_id = build_actions(self, PREVIEW_ACTIONS)
+        act = self.actions_by_id
+        for action in act.values():
+            self.addAction(action)
+        act["previous_page"].triggered.connect(lambda: self.go_to(self._page - 1))
+        act["next_page"].triggered.connect(lambda: self.go_to(self._page + 1))
+        act["zoom_in"].triggered.connect(lambda: self.zoom_by(+1))
+        act["zoom_out"].triggered.connect(lambda: self.zoom_by(-1))
+        act["fit_width"].triggered.connect(self.fit_width)
+
+        # -- the page, with navigation and zoom above it ----------------------------------
+        nav = QHBoxLayout()
+        for action_id in ("previous_page", "next_page"):
+            nav.addWidget(self._tool_button(action_id))
+        self.page_number = plain_label("", self)
+        self.page_number.setAccessibleName("Page number")
+        nav.addWidget(self.page_number)
+        nav.addStretch(1)
+        for action_id in ("zoom_out", "zoom_in", "fit_width"):
+            nav.addWidget(self._tool_button(action_id))
+        self.zoom_label = plain_label("", self)
+        self.zoom_label.setAccessibleName("Zoom")
+        self.zoom_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("Fit width (100%)"))
+        self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        nav.addWidget(self.zoom_label)
+
+        self.page_view = QLabel(self)
+        self.page_view.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.page_view.setAccessibleName("Report page")
+        self.page_area = QScrollArea(self)
+        self.page_area.setObjectName("report_page")
+        self.page_area.setAccessibleName("Report page")
+        self.page_area.setWidget(self.page_view)
+        self.page_area.setWidgetResizable(True)
+        self.page_area.setBackgroundRole(QPalette.ColorRole.Dark)
+        self.page_area.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        self.page_view.setBackgroundRole(QPalette.ColorRole.Dark)
+        self.page_view.setAutoFillBackground(True)
+        self.page_view.setMargin(self._gap())
+        self.page_area.viewport().installEventFilter(self)
+        self._rerender = QTimer(self)
+        self._rerender.setSingleShot(True)
+        self._rerender.setInterval(60)
+        self._rerender.timeout.connect(self._show_page)
+
+        # -- options ------------------------------------------------------------------
+        self.private = QCheckBox("Include ps&ychotherapy (process) notes in this copy", self)
+        self.private.setAccessibleName("Include psychotherapy (process) notes in this copy")
+        self.private.setToolTip(
+            "Psychotherapy notes are kept apart from the record. They go into this copy "
+            "only, and only while this box is ticked."
+        )
+        self.private.setVisible(self.request.kind in PRIVATE_KINDS)
+        self.private.toggled.connect(self._private_toggled)
+
+        from mhsw_desktop.reports.protect import MIN_PASSWORD
+
+        self.protect = QCheckBox("Pro&tect the saved PDF with a password", self)
+        self.protect.setAccessibleName("Protect the saved PDF with a password")
+        self.protect.toggled.connect(self._protect_toggled)
+        self.password = QLineEdit(self)
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setAccessibleName("PDF password")
+        self.password.setPlaceholderText(f"At least {MIN_PASSWORD} characters")
+        self.repeat = QLineEdit(self)
+        self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
+        self.repeat.setAccessibleName("Repeat the PDF password")
+        self.password_row = QWidget(self)
+        row = QHBoxLayout(self.password_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        for text, field in (("Pass&word:", self.password), ("R&epeat it:", self.repeat)):
+            label = QLabel(text, self.password_row)
+            label.setBuddy(field)
+            row.addWidget(label)
+            row.addWidget(field, 1)
+        self.password_row.hide()
+        self.error = error_label(self)
+        self.error.hide()
+        self.status = plain_label("", self)
+        self.status.setAccessibleName("Report status")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        # -- buttons ---------------------------------------------------------------------
+        act["print_report"].triggered.connect(self.print_report)
+        act["save_pdf"].triggered.connect(self.save_pdf)
+        buttons = QDialogButtonBox(self)
+        self.print_button = self._push_button(buttons, "print_report", "Print on paper (Ctrl+P)")
+        self.save_button = self._push_button(
+            buttons, "save_pdf", "Save a copy as a PDF file (Ctrl+S)"
+        )
+        close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close.setAccessibleName("Close the preview")
+        close.setAutoDefault(False)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(nav)
+        layout.addWidget(self.page_area, 1)
+        layout.addWidget(self.private)
+        layout.addWidget(self.protect)
+        layout.addWidget(self.password_row)
+        layout.addWidget(self.error)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(buttons)
+        layout.addLayout(bottom)
+
+        runner.locked.connect(self.discard)
+        self._set_busy(True)
+        self._size_to_screen()
+
+    def _tool_button(self, action_id: str) -> QToolButton:
+        button = QToolButton(self)
+        button.setDefaultAction(self.actions_by_id[action_id])
+        button.setAccessibleName(spec_of(action_id).accessible_name)
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setAutoRaise(False)
+        return button
+
+    def _push_button(self, box: QDialogButtonBox, action_id: str, tip: str) -> QPushButton:
+        """A button in the bottom row for a registry action (enabled with it)."""
+        action = self.actions_by_id[action_id]
+        button = box.addButton(action.text(), QDialogButtonBox.ButtonRole.ActionRole)
+        button.setAccessibleName(spec_of(action_id).accessible_name)
+        button.setToolTip(tip)
+        button.setAutoDefault(False)
+        button.clicked.connect(action.trigger)
+        action.enabledChanged.connect(button.setEnabled)
+        button.setEnabled(action.isEnabled())
+        return button
+
+    def _set_error(self, text: str) -> None:
+        self.error.setText(text)
+        self.error.setVisible(bool(text))
+
+    def _gap(self) -> int:
+        return max(6, self.fontMetrics().height() // 2)
+
+    def _size_to_screen(self) -> None:
+        chars = self.fontMetrics().averageCharWidth()
+        width, height = chars * 100, self.fontMetrics().height() * 52
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is not None:
+            room = screen.availableGeometry()
+            width = min(width, int(room.width() * 0.9))
+            height = min(height, int(room.height() * 0.9))
+        self.resize(width, height)
+
+    # -- making the report ------------------------------------------------------------
+    def start(self) -> None:
+        """Make the report; the dialog shows itself when it is ready."""
+        self._generate(self.request)
+
+    def _generate(self, request: ReportRequest) -> None:
+        if self.runner.vault is None:
+            self.discard()
+            return
+        from mhsw_desktop.reports.make import make_report
+
+        self._stop_generation()
+        self._generation += 1
+        relay = ProgressRelay(self._generation)
+        relay.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
+        self._relay = relay
+        generation = self._generation
+        self._set_busy(True)
+        self._set_error("")
+        self.status.setText("Preparing the report…")
+        self._open_progress()
+
+        def work(session: Any) -> Any:
+            return make_report(session, request, progress=relay)
+
+        self.runner.query(
+            work,
+            lambda pdf: self._generated(generation, request, pdf),
+            lambda exc: self._failed(generation, exc),
+        )
+
+    def _open_progress(self) -> None:
+        parent = self if self.isVisible() else self.parentWidget()
+        what = self.title[0].lower() + self.title[1:]
+        progress = QProgressDialog(f"Preparing the {what}…", "", 0, 0, parent)
+        progress.setWindowTitle(self.title)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.setValue(0)  # at its minimum, the timer below restarts: shown after 0.4 s
+        progress.setMinimumDuration(400)
+        cancel = QPushButton("Cancel", progress)
+        cancel.setAccessibleName("Cancel making the report")
+        progress.setCancelButton(cancel)
+        progress.canceled.connect(self._cancel_generation)
+        self._progress = progress
+
+    @Slot(int, int, int)
+    def _progressed(self, generation: int, done: int, total: int) -> None:
+        progress = self._progress
+        if generation != self._generation or progress is None or not shiboken6.isValid(progress):
+            return
+        if progress.maximum() != total:
+            progress.setRange(0, total)
+            progress.setLabelText(f"Preparing the {self.title.lower()}: {total} notes…")
+        progress.setValue(done)
+
+    def _close_progress(self) -> None:
+        progress, self._progress = self._progress, None
+        if progress is None or not shiboken6.isValid(progress):
+            return
+        with contextlib.suppress(RuntimeError, TypeError):
+            progress.canceled.disconnect(self._cancel_generation)
+        progress.hide()
+        progress.deleteLater()
+
+    def _stop_generation(self) -> None:
+        """Whatever is being made is no longer wanted (its result is ignored)."""
+        self._generation += 1
+        if self._relay is not None:
+            self._relay.cancel()
+            self._relay = None
+        self._close_progress()
+
+    def _cancel_generation(self) -> None:
+        self._stop_generation()
+        if self._pdf is None:  # cancelled before there was anything to show
+            self.discard()
+            return
+        self._set_busy(False)
+        self._sync_private()
+        self.status.setText("Cancelled; the preview shows the report as it was.")
+
+    def _generated(self, generation: int, request: ReportRequest, pdf: Any) -> None:
+        if generation != self._generation or self._discarded:
+            return
+        self._relay = None
+        self._close_progress()
+        pages = PdfPages(pdf.data)
+        self._drop_pdf()
+        self._pdf, self._pages, self.request = pdf.data, pages, request
+        self._page = min(self._page, pages.count - 1)
+        self._sync_private()
+        self._set_busy(False)
+        included = request.include_psychotherapy and request.kind in PRIVATE_KINDS
+        self.status.setText(
+            f"{pages.count} page{'s' if pages.count != 1 else ''}"
+            + (" · psychotherapy notes included in this copy" if included else "")
+        )
+        if not self.isVisible():
+            self.show()
+            if QGuiApplication.platformName() != "offscreen":
+                self.raise_()
+                self.activateWindow()
+            self.page_area.setFocus()
+        self._show_page()
+
+    def _failed(self, generation: int, exc: BaseException) -> None:
+        if generation != self._generation or self._discarded:
+            return
+        self._relay = None
+        self._close_progress()
+        if isinstance(exc, ReportCancelled):
+            return
+        message = user_message(exc)
+        if isinstance(exc, NotFoundError) and self.request.day is not None:
+            message = (
+                f"There are no session notes dated {self.request.day.isoformat()}, "
+                "so there is nothing to print."
+            )
+        if self._pdf is None:
+            self.problem.emit(message)
+            self.discard()
+            return
+        self._set_busy(False)
+        self._sync_private()
+        self.status.setText("")
+        self._set_error(message)
+
+    def _private_toggled(self, checked: bool) -> None:
+        if checked != self.request.include_psychotherapy:
+            self._generate(dataclasses.replace(self.request, include_psychotherapy=checked))
+
+    def _sync_private(self) -> None:
+        """The box shows what the current PDF holds."""
+        blocked = self.private.blockSignals(True)
+        self.private.setChecked(self.request.include_psychotherapy)
+        self.private.blockSignals(blocked)
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        ready = not busy and self._pages is not None
+        self.private.setEnabled(not busy)
+        for action in self.actions_by_id.values():
+            action.setEnabled(ready)
+        if ready:
+            self._update_navigation()
+
+    # -- showing pages ------------------------------------------------------------------
+    @property
+    def page_count(self) -> int:
+        return self._pages.count if self._pages is not None else 0
+
+    @property
+    def current_page(self) -> int:
+        """The page shown, from 0."""
+        return self._page
+
+    def go_to(self, index: int) -> None:
+        if self._pages is None:
+            return
+        index = max(0, min(index, self._pages.count - 1))
+        if index != self._page:
+            self._page = index
+            self._show_page()
+            self.page_area.verticalScrollBar().setValue(0)
+
+    def zoom_by(self, step: int) -> None:
+        current = self._shown_factor
+        if step > 0:
+            bigger = [z for z in ZOOMS if z > current + 0.01]
+            self._zoom = bigger[0] if bigger else ZOOMS[-1]
+        else:
+            smaller = [z for z in ZOOMS if z < current - 0.01]
+            self._zoom = smaller[-1] if smaller else ZOOMS[0]
+        self._show_page()
+
+    def fit_width(self) -> None:
+        self._zoom = None
+        self._show_page()
+
+    def _fit_factor(self, width_pt: float) -> float:
+        room = self.page_area.viewport().width() - 2 * self._gap()
+        natural = width_pt / 72 * self.logicalDpiX()
+        return float(max(ZOOMS[0] / 2, min(ZOOMS[-1], room / natural)))
+
+    def _show_page(self) -> None:
+        self._rerender.stop()
+        pages = self._pages
+        if pages is None:
+            self.page_view.clear()
+            return
+        width_pt, height_pt = pages.size(self._page)
+        factor = self._zoom if self._zoom is not None else self._fit_factor(width_pt)
+        self._shown_factor = factor
+        logical = factor * self.logicalDpiX() / 72  # screen pixels per point
+        scale = logical * self.devicePixelRatioF()
+        pixels = width_pt * height_pt * scale * scale
+        if pixels > MAX_PREVIEW_PIXELS:
+            scale *= math.sqrt(MAX_PREVIEW_PIXELS / pixels)
+        pixmap = QPixmap.fromImage(pages.render(self._page, scale))
+        pixmap.setDevicePixelRatio(scale / logical)
+        self.page_view.setPixmap(pixmap)
+        self._update_navigation()
+
+    def _update_navigation(self) -> None:
+        count = self.page_count
+        if count:
+            self.page_number.setText(f"Page {self._page + 1} of {count}")
+        else:
+            self.page_number.setText("")
+        self.page_view.setAccessibleDescription(self.page_number.text())
+        percent = round(self._shown_factor * 100)
+        self.zoom_label.setText(f"Fit width ({percent}%)" if self._zoom is None else f"{percent}%")
+        act = self.actions_by_id
+        ready = not self._busy and count > 0
+        act["previous_page"].setEnabled(ready and self._page > 0)
+        act["next_page"].setEnabled(ready and self._page < count - 1)
+        act["zoom_in"].setEnabled(ready and self._shown_factor < ZOOMS[-1] - 0.01)
+        act["zoom_out"].setEnabled(ready and self._shown_factor > ZOOMS[0] + 0.01)
+        act["fit_width"].setEnabled(ready)
+        act["print_report"].setEnabled(ready)
+        act["save_pdf"].setEnabled(ready)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and self._zoom is None and self._pages is not None:
+            self._rerender.start()  # once the resizing settles
+        return super().eventFilter(watched, event)
+
+    # -- printing -------------------------------------------------------------------------
+    def print_report(self) -> None:
+        """The print dialog, then each chosen page drawn at no more than 300 dpi."""
+        from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
+
+        pages = self._pages
+        if pages is None or self._busy or self._printing:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(f"{APP_NAME} — {self.title}")  # print queues show it
+        printer.setFullPage(True)  # the report carries its own margins
+        width_pt, height_pt = pages.size(self._page)
+        printer.setPageSize(
+            QPageSize(
+                QSizeF(min(width_pt, height_pt), max(width_pt, height_pt)),
+                QPageSize.Unit.Point,
+                "",
+                QPageSize.SizeMatchPolicy.FuzzyMatch,
+            )
+        )
+        printer.setPageOrientation(
+            QPageLayout.Orientation.Landscape
+            if width_pt > height_pt
+            else QPageLayout.Orientation.Portrait
+        )
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle(f"Print — {self.title}")
+        option = QAbstractPrintDialog.PrintDialogOption
+        dialog.setOptions(
+            option.PrintPageRange
+            | option.PrintCurrentPage
+            | option.PrintShowPageSize
+            | option.PrintCollateCopies
+            | option.PrintToFile
+        )
+        dialog.setMinMax(1, pages.count)
+        self._print_dialog = dialog
+        try:
+            accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        finally:
+            self._print_dialog = None
+        if not accepted or self._discarded or self._pages is not pages:
+            return
+        mode = {
+            QPrinter.PrintRange.CurrentPage: "current",
+            QPrinter.PrintRange.PageRange: "range",
+        }.get(printer.printRange(), "all")
+        chosen = pages_to_print(
+            pages.count,
+            self._page,
+            mode=mode,
+            ranges=printer.pageRanges(),
+            last_first=printer.pageOrder() == QPrinter.PageOrder.LastPageFirst,
+        )
+        if not chosen:
+            self._set_error("The chosen page range has no pages of this report.")
+            return
+        copies = 1 if printer.supportsMultipleCopies() else max(1, printer.copyCount())
+        self._print_pages(printer, pages, chosen * copies)
+
+    def _print_pages(self, printer: Any, pages: PdfPages, sequence: Sequence[int]) -> None:
+        self._set_error("")
+        painter = QPainter()
+        if not painter.begin(printer):
+            self._set_error(
+                "The printer could not be started. Check that it is switched on and "
+                "connected, then try again."
+            )
+            return
+        resolution = printer.resolution()
+        dpi = min(resolution, PRINT_DPI)
+        paper = QRectF(printer.pageLayout().fullRectPixels(resolution))
+        progress = None
+        if len(sequence) > 1:
+            progress = QProgressDialog("Printing…", "", 0, len(sequence), self)
+            progress.setWindowTitle(f"Print — {self.title}")
+            progress.setWindowModality(Qt.WindowModality.WindowModal)
+            progress.setValue(0)
+            progress.setMinimumDuration(300)
+            cancel = QPushButton("Cancel", progress)
+            cancel.setAccessibleName("Cancel printing")
+            progress.setCancelButton(cancel)
+        self._printing = True
+        self._set_busy(True)
+        stopped = False
+        try:
+            for n, index in enumerate(sequence):
+                if self._close_after_print or (progress is not None and progress.wasCanceled()):
+                    stopped = True
+                    break
+                if n and not printer.newPage():
+                    stopped = True
+                    break
+                width_pt, height_pt = pages.size(index)
+                page_w, page_h = width_pt / 72 * resolution, height_pt / 72 * resolution
+                fits = page_w <= paper.width() * 1.01 and page_h <= paper.height() * 1.01
+                shrink = 1.0 if fits else min(paper.width() / page_w, paper.height() / page_h)
+                target = QRectF(0, 0, page_w * shrink, page_h * shrink)
+                target.moveCenter(paper.center())
+                pages.paint(painter, index, dpi, target)
+                if progress is not None:
+                    progress.setLabelText(f"Printing page {n + 1} of {len(sequence)}…")
+                    progress.setValue(n + 1)
+        finally:
+            if stopped:
+                printer.abort()
+            if painter.isActive():
+                painter.end()
+            if progress is not None and shiboken6.isValid(progress):
+                progress.hide()
+                progress.deleteLater()
+            self._printing = False
+        if self._close_after_print:
+            self.done(0)
+            return
+        self._set_busy(False)
+        if stopped:
+            self.status.setText("Printing was stopped.")
+        else:
+            count = len(sequence)
+            self.status.setText(f"Sent {count} page{'s' if count != 1 else ''} to the printer.")
+
+    # -- saving ----------------------------------------------------------------------------
+    def _protect_toggled(self, checked: bool) -> None:
+        self.password_row.setVisible(checked)
+        if checked:
+            self.password.setFocus()
+        else:
+            self.password.clear()
+            self.repeat.clear()
+            self._set_error("")
+
+    def save_pdf(self) -> None:
+        """Ask where (and for a password if chosen), then write the file whole."""
+        from mhsw_desktop.reports.make import suggested_filename
+        from mhsw_desktop.reports.protect import MIN_PASSWORD
+
+        if self._pdf is None or self._busy:
+            return
+        password: str | None = None
+        if self.protect.isChecked():
+            password = self.password.text()
+            if len(password) < MIN_PASSWORD:
+                self._set_error(
+                    f"The password needs at least {MIN_PASSWORD} characters "
+                    f"(it has {len(password)}), so that nobody can guess it."
+                )
+                self.password.setFocus()
+                return
+            if self.repeat.text() != password:
+                self._set_error("The two passwords are not the same. Type them again.")
+                self.repeat.setFocus()
+                self.repeat.selectAll()
+                return
+        self._set_error("")
+        start = _last_folder or Path(
+            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+            or Path.home()
+        )
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, "Save the report as PDF", str(start / suggested_filename(self.request)),
+            "PDF files (*.pdf)",
+        )  # fmt: skip
+        if not chosen or self._discarded:
+            return
+        path = Path(chosen)
+        if path.suffix.casefold() != ".pdf":
+            path = path.with_name(f"{path.name}.pdf")
+        service = cloud_service(path)
+        if service is None:
+            self._write(path, password)
+            return
+        box = QMessageBox(self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle("Save as PDF")
+        box.setText(
+            f"That folder looks like one that {service} copies to the internet. A report "
+            "saved there leaves this computer.\n\nSave it there anyway?"
+        )
+        save = box.addButton("Save &there", QMessageBox.ButtonRole.AcceptRole)
+        other = box.addButton("&Choose another folder", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(other)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def decided() -> None:
+            if box.clickedButton() is save and not self._discarded:
+                self._write(path, password)
+
+        box.finished.connect(decided)
+        box.open()
+
+    def _write(self, path: Path, password: str | None) -> None:
+        data = self._pdf
+        if data is None or self.runner.vault is None:
+            return
+
+        def work() -> Path:
+            from mhsw_desktop.reports.protect import protect
+            from mhsw_desktop.vault.files import write_atomic
+
+            out = protect(data, password) if password is not None else data
+            try:
+                write_atomic(path, out)
+            except OSError as exc:
+                reason = exc.strerror or "the folder cannot be written to"
+                raise SaveFailed(f"Could not save {path}: {reason}. Nothing was written.") from None
+            return path
+
+        self.actions_by_id["save_pdf"].setEnabled(False)
+        self.status.setText("Saving…")
+        protected = password is not None
+        self.runner.run(work, lambda saved: self._saved(saved, protected), self._save_failed)
+
+    def _saved(self, path: Path, protected: bool) -> None:
+        global _last_folder
+        _last_folder = path.parent
+        if not shiboken6.isValid(self) or self._pdf is None:
+            return  # closed while saving: the file is written, there is nobody to tell
+        self.actions_by_id["save_pdf"].setEnabled(not self._busy and self._pdf is not None)
+        self.password.clear()
+        self.repeat.clear()
+        self.status.setText(f"Saved to {path}" + (" (password-protected)." if protected else "."))
+
+    def _save_failed(self, exc: BaseException) -> None:
+        if not shiboken6.isValid(self) or self._pdf is None:
+            return
+        self.actions_by_id["save_pdf"].setEnabled(not self._busy and self._pdf is not None)
+        self.status.setText("")
+        self._set_error(user_message(exc))
+
+    # -- closing ---------------------------------------------------------------------------
+    def _drop_pdf(self) -> None:
+        if self._pages is not None:
+            self._pages.close()
+        self._pages = None
+        self._pdf = None
+        self.page_view.clear()
+
+    @Slot()
+    def discard(self) -> None:
+        """The vault is locking (or there is nothing to show): forget the PDF and close."""
+        if self._discarded:
+            return
+        self._discarded = True
+        self._stop_generation()
+        if self._print_dialog is not None and shiboken6.isValid(self._print_dialog):
+            self._print_dialog.done(0)
+        self.password.clear()
+        self.repeat.clear()
+        with contextlib.suppress(RuntimeError, TypeError):
+            self.runner.locked.disconnect(self.discard)
+        self.done(0)
+
+    def done(self, result: int) -> None:
+        """Closing in any way (Close, Esc, the window's X, a lock) lets the PDF go; a
+        print run under way stops at its next page and then closes the dialog."""
+        self._stop_generation()
+        if self._printing:
+            self._close_after_print = True
+            self.hide()
+            return
+        self._drop_pdf()
+        super().done(result)

@@ -26,5 +26,10 @@ COMPONENTS: tuple[Component, ...] = (
     Component("platformdirs", "MIT", "where the vault lives by default"),
     Component("zxcvbn (Python port)", "MIT", "passphrase strength feedback"),
     Component("simple-icd-10-cm", "MIT", "the ICD-10-CM code set for diagnoses"),
+    Component(
+        "vobject (with python-dateutil, pytz and six)",
+        "Apache-2.0 (python-dateutil: Apache-2.0 or BSD-3-Clause; pytz, six: MIT)",
+        "collaborators in and out as vCards",
+    ),
     Component("Python", "PSF-2.0", "the runtime"),
 )

@@ -3,5 +3,10 @@
 Kept apart from Alembic so that opening an up-to-date vault never imports it.
 """
 
-KNOWN_REVISIONS: tuple[str, ...] = ("0001_clients", "0002_notes", "0003_practice_settings")
+KNOWN_REVISIONS: tuple[str, ...] = (
+    "0001_clients",
+    "0002_notes",
+    "0003_practice_settings",
+    "0004_care_team",
+)
 HEAD = KNOWN_REVISIONS[-1]

@@ -533,6 +533,313 @@ def cmd_practitioner_show(args: argparse.Namespace, secrets: Secrets) -> int:
     return EXIT_OK
 
 
+# -- care team ------------------------------------------------------------------------
+def _date_arg(text: str | None, field: str) -> Any:
+    """A YYYY-MM-DD option as a date (None when not given)."""
+    from mhsw_desktop.domain.client_rules import parse_date
+
+    return parse_date(text, field) if text else None
+
+
+def _categories_arg(text: str) -> Any:
+    """``--categories attendance,diagnosis`` as categories, before the passphrase is asked."""
+    from mhsw_desktop.domain.care_team import parse_category
+
+    try:
+        found = [parse_category(part) for part in text.split(",") if part.strip()]
+    except ValueError as exc:
+        from mhsw_desktop.domain.care_team import Category
+
+        known = ", ".join(c.value for c in Category)
+        raise CliError(f"--categories: {exc}; use any of {known}.", EXIT_USAGE) from None
+    if not found:
+        raise CliError("--categories names no category.", EXIT_USAGE)
+    return tuple(found)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def cmd_collaborators_list(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.care_team import list_collaborators
+
+    vault = _open(args, secrets)
+    with vault, vault.session() as session:
+        rows = list_collaborators(session)
+    if args.json:
+        _emit(args, {"count": len(rows), "collaborators": [r.to_json() for r in rows]}, "")
+        return EXIT_OK
+    for row in rows:
+        extra = "  ".join(p for p in (row.organisation, row.phone) if p)
+        print(f"{row.id}  {row.display_name}  ({row.role.label})" + (f"  {extra}" if extra else ""))
+    print(_plural(len(rows), "collaborator"), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_collaborators_add(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.domain.care_team import CollaboratorRole, ContactMethod
+    from mhsw_desktop.services.care_team import (
+        CollaboratorInput,
+        add_collaborator,
+        likely_duplicate_collaborators,
+    )
+
+    data = CollaboratorInput(
+        name=args.name,
+        role=CollaboratorRole(args.role),
+        credentials=args.credentials,
+        organisation=args.organisation,
+        phone=args.phone,
+        fax=args.fax,
+        email=args.email,
+        address=args.address,
+        preferred_contact=ContactMethod(args.preferred_contact or ""),
+        notes=args.notes,
+    )
+    vault = _open(args, secrets)
+    with vault, vault.unit_of_work() as session:
+        duplicates = likely_duplicate_collaborators(session, data)
+        if duplicates and not args.allow_duplicate:
+            ids = ", ".join(str(row.id) for row in duplicates)
+            raise CliError(
+                f"A collaborator with the same name and phone is already in the directory "
+                f"({ids}); nothing was added. Use --allow-duplicate to add anyway."
+            )
+        collaborator_id = add_collaborator(session, data)
+    _emit(args, {"id": str(collaborator_id)}, str(collaborator_id))
+    return EXIT_OK
+
+
+def cmd_collaborators_import(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.vcard import MAX_VCARD_BYTES, import_vcards, parse_vcards
+
+    path = Path(args.file).expanduser()
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_VCARD_BYTES + 1)  # one byte over is enough to refuse it
+    except OSError as exc:
+        raise CliError(f"Could not read {path}: {exc.strerror}; nothing was imported.") from None
+    parse_vcards(data)  # a malformed file says so before the passphrase is asked for
+    vault = _open(args, secrets)
+    with vault, vault.unit_of_work() as session:
+        result = import_vcards(session, data)
+    lines = [f"Imported {_plural(len(result.imported), 'collaborator')}."]
+    if result.skipped:
+        lines.append(f"Skipped {_plural(len(result.skipped), 'duplicate')}:")
+        lines += [
+            f"  card {s.number}: {s.name} "
+            + (f"(already in the directory as {s.duplicate_of})" if s.duplicate_of
+               else "(repeats an earlier card of the file)")
+            for s in result.skipped
+        ]  # fmt: skip
+    _emit(args, result.to_json(), "\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_collaborators_export(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.care_team import list_collaborators
+    from mhsw_desktop.services.vcard import collaborators_to_vcards
+    from mhsw_desktop.vault.files import write_atomic
+
+    target = Path(args.output).expanduser()
+    if target.is_dir():
+        raise CliError(f"{target} is a folder; give a file name ending in .vcf.", EXIT_USAGE)
+    if not target.parent.is_dir():
+        raise CliError(f"The folder {target.parent} does not exist; nothing was written.")
+    vault = _open(args, secrets)
+    with vault, vault.session() as session:
+        rows = list_collaborators(session)
+    data = collaborators_to_vcards(rows, args.vcard_version).encode("utf-8")
+    try:
+        write_atomic(target, data)
+    except OSError as exc:
+        raise CliError(f"Could not write {target}: {exc.strerror}; nothing was written.") from None
+    _emit(
+        args,
+        {"file": str(target), "count": len(rows), "version": args.vcard_version},
+        f"Wrote {_plural(len(rows), 'collaborator')} to {target} (vCard {args.vcard_version}).",
+    )
+    return EXIT_OK
+
+
+def cmd_team_list(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.care_team import list_team
+
+    vault = _open(args, secrets)
+    with vault, vault.session() as session:
+        rows = list_team(session, args.client)
+    if args.json:
+        _emit(args, {"count": len(rows), "members": [r.to_json() for r in rows]}, "")
+        return EXIT_OK
+    for row in rows:
+        when = "current" if row.current else (
+            f"ended {row.end_date.isoformat()}" if row.end_date else
+            f"from {row.start_date.isoformat()}")  # fmt: skip
+        primary = ", primary contact" if row.primary_contact else ""
+        release = row.release_status.value if row.release_status else "no release"
+        shared = ", ".join(c.value for c in row.may_share) or "nothing"
+        print(
+            f"{row.id}  {row.display_name} ({row.display_role}{primary})  {when}  "
+            f"release: {release}; may share: {shared}"
+        )
+    return EXIT_OK
+
+
+def cmd_team_add(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.care_team import TeamMemberInput, add_team_member
+
+    data = TeamMemberInput(
+        collaborator_id=args.collaborator,
+        team_role=args.role,
+        start_date=_date_arg(args.start, "start_date"),
+        end_date=_date_arg(args.end, "end_date"),
+        primary_contact=args.primary,
+    )
+    vault = _open(args, secrets)
+    with vault, vault.unit_of_work() as session:
+        member_id = add_team_member(session, args.client, data)
+    _emit(args, {"id": str(member_id)}, str(member_id))
+    return EXIT_OK
+
+
+def cmd_team_end(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.care_team import end_team_membership
+
+    on = _date_arg(args.date, "end_date")
+    vault = _open(args, secrets)
+    with vault, vault.unit_of_work() as session:
+        end_team_membership(session, args.id, on)
+    _emit(args, {"id": str(args.id), "ended": True}, "Team membership ended.")
+    return EXIT_OK
+
+
+def cmd_roi_list(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.care_team import list_releases
+
+    vault = _open(args, secrets)
+    with vault, vault.session() as session:
+        rows = list_releases(session, args.client)
+    if args.json:
+        _emit(args, {"count": len(rows), "releases": [r.to_json() for r in rows]}, "")
+        return EXIT_OK
+    for row in rows:
+        ends = row.expiry_date.isoformat() if row.expiry_date else f"on: {row.expiry_event}"
+        if row.revoked_date:
+            ends += f", revoked {row.revoked_date.isoformat()}"
+        print(
+            f"{row.id}  {row.collaborator_name}  {row.status.value.upper()}  "
+            f"signed {row.signed_date.isoformat()}, expires {ends}  "
+            f"[{', '.join(c.value for c in row.categories)}]"
+        )
+    return EXIT_OK
+
+
+def cmd_roi_add(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.domain.client_rules import parse_date
+    from mhsw_desktop.services.care_team import ReleaseInput, add_release
+
+    data = ReleaseInput(
+        collaborator_id=args.collaborator,
+        categories=_categories_arg(args.categories),
+        purpose=args.purpose,
+        signed_date=parse_date(args.signed, "signed_date"),
+        expiry_date=_date_arg(args.expires, "expiry_date"),
+        expiry_event=args.expiry_event,
+        substance_use_consent=args.substance_use_consent,
+    )
+    vault = _open(args, secrets)
+    with vault, vault.unit_of_work() as session:
+        release_id = add_release(session, args.client, data)
+    _emit(args, {"id": str(release_id)}, str(release_id))
+    return EXIT_OK
+
+
+def cmd_roi_revoke(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.care_team import revoke_release
+
+    on = _date_arg(args.date, "revoked_date")
+    vault = _open(args, secrets)
+    with vault, vault.unit_of_work() as session:
+        revoke_release(session, args.id, on)
+    _emit(args, {"id": str(args.id), "revoked": True}, "Release revoked.")
+    return EXIT_OK
+
+
+def cmd_contacts_add(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.domain.care_team import ContactMode, Direction
+    from mhsw_desktop.domain.client_rules import parse_date
+    from mhsw_desktop.services.care_team import ContactInput, add_contact
+
+    data = ContactInput(
+        collaborator_id=args.collaborator,
+        contact_date=parse_date(args.date, "contact_date"),
+        mode=ContactMode(args.mode),
+        direction=Direction(args.direction),
+        summary=args.summary,
+    )
+    vault = _open(args, secrets)
+    with vault, vault.unit_of_work() as session:
+        contact_id = add_contact(session, args.client, data)
+    _emit(args, {"id": str(contact_id)}, str(contact_id))
+    return EXIT_OK
+
+
+def cmd_contacts_list(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.care_team import list_contacts
+
+    vault = _open(args, secrets)
+    with vault, vault.session() as session:
+        rows = list_contacts(session, args.client)
+    if args.json:
+        _emit(args, {"count": len(rows), "contacts": [r.to_json() for r in rows]}, "")
+        return EXIT_OK
+    for row in rows:
+        print(f"{row.id}  {row.contact_date.isoformat()}  {row.direction.value:<3}  "
+              f"{row.mode.label:<14}  {row.collaborator_name}")  # fmt: skip
+        print("    " + " ".join(row.summary.split()))
+    return EXIT_OK
+
+
+def cmd_disclosures(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.care_team import list_disclosures
+
+    vault = _open(args, secrets)
+    with vault, vault.session() as session:
+        rows = list_disclosures(session, args.client)
+    if args.json:
+        _emit(args, {"count": len(rows), "disclosures": [r.to_json() for r in rows]}, "")
+        return EXIT_OK
+    for row in rows:
+        print(
+            f"{row.disclosed_on.isoformat()}  {row.recipient_name}  {row.means.label}  "
+            f"[{', '.join(c.value for c in row.categories)}]  {row.what}"
+        )
+    print(_plural(len(rows), "disclosure"), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_disclose(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.domain.care_team import DisclosureMeans
+    from mhsw_desktop.services.care_team import check_sharing, record_disclosure
+
+    categories = _categories_arg(args.categories)
+    day = _date_arg(args.date, "date")
+    vault = _open(args, secrets)
+    with vault, vault.unit_of_work() as session:
+        release_id = check_sharing(session, args.client, args.to, categories, today=day)
+        disclosure_id = record_disclosure(
+            session, args.client, args.to, release_id, categories,
+            DisclosureMeans(args.means), args.what, when=day,
+        )  # fmt: skip
+    _emit(
+        args,
+        {"id": str(disclosure_id), "release_id": str(release_id)},
+        f"Recorded under release {release_id}: {disclosure_id}",
+    )
+    return EXIT_OK
+
+
 # -- reports --------------------------------------------------------------------------
 def _day(text: str) -> Any:
     from mhsw_desktop.domain.client_rules import parse_date
@@ -779,6 +1086,129 @@ def build_parser() -> argparse.ArgumentParser:
     p_set.set_defaults(func=cmd_practitioner_set)
     p_show = prac_sub.add_parser("show", parents=[common], help="show the profile")
     p_show.set_defaults(func=cmd_practitioner_show)
+
+    collab = sub.add_parser("collaborators", help="the directory of collaborators; vCards")
+    collab_sub = collab.add_subparsers(
+        dest="collab_command", metavar="ACTION", parser_class=_Parser
+    )
+    collab_sub.required = True
+    c_list = collab_sub.add_parser("list", parents=[common], help="the directory, by name")
+    c_list.set_defaults(func=cmd_collaborators_list)
+    c_add = collab_sub.add_parser("add", parents=[common], help="add one; prints its id")
+    c_add.add_argument("--name", required=True)
+    c_add.add_argument(
+        "--role", default="other", choices=("psychiatrist", "primary_care", "therapist",
+        "substance_use_counsellor", "case_manager", "school_counsellor", "probation_parole",
+        "attorney", "clergy", "peer_support", "other"),
+    )  # fmt: skip
+    for flag in ("credentials", "organisation", "phone", "fax", "email", "address", "notes"):
+        c_add.add_argument(f"--{flag}", default="")
+    c_add.add_argument(
+        "--preferred-contact", default="",
+        choices=("phone", "fax", "email", "letter", "secure_message"),
+    )  # fmt: skip
+    c_add.add_argument(
+        "--allow-duplicate", action="store_true", help="add even if a likely duplicate exists"
+    )
+    c_add.set_defaults(func=cmd_collaborators_add)
+    c_imp = collab_sub.add_parser(
+        "import-vcard", parents=[common],
+        help="add the cards of a vCard 3.0/4.0 file (duplicates skipped; all or nothing)",
+    )  # fmt: skip
+    c_imp.add_argument("file", metavar="FILE")
+    c_imp.set_defaults(func=cmd_collaborators_import)
+    c_exp = collab_sub.add_parser(
+        "export-vcard", parents=[common], help="write the directory as a vCard file"
+    )
+    c_exp.add_argument("-o", "--output", required=True, metavar="FILE.vcf")
+    c_exp.add_argument("--vcard-version", choices=("3.0", "4.0"), default="3.0")
+    c_exp.set_defaults(func=cmd_collaborators_export)
+
+    team = sub.add_parser("team", help="a client's care team")
+    team_sub = team.add_subparsers(dest="team_command", metavar="ACTION", parser_class=_Parser)
+    team_sub.required = True
+    tm_list = team_sub.add_parser(
+        "list", parents=[common], help="who is on the team and what they may be told"
+    )
+    tm_list.add_argument("--client", type=_uuid, required=True, metavar="ID")
+    tm_list.set_defaults(func=cmd_team_list)
+    tm_add = team_sub.add_parser("add", parents=[common], help="add a collaborator to a team")
+    tm_add.add_argument("--client", type=_uuid, required=True, metavar="ID")
+    tm_add.add_argument("--collaborator", type=_uuid, required=True, metavar="ID")
+    tm_add.add_argument("--role", default="", help="their part for this client")
+    tm_add.add_argument("--start", metavar="YYYY-MM-DD", help="default: today")
+    tm_add.add_argument("--end", metavar="YYYY-MM-DD")
+    tm_add.add_argument("--primary", action="store_true", help="the primary contact")
+    tm_add.set_defaults(func=cmd_team_add)
+    tm_end = team_sub.add_parser("end", parents=[common], help="end a team membership")
+    tm_end.add_argument("id", type=_uuid, metavar="MEMBER_ID")
+    tm_end.add_argument("--date", metavar="YYYY-MM-DD", help="default: today")
+    tm_end.set_defaults(func=cmd_team_end)
+
+    roi = sub.add_parser("roi", help="releases of information")
+    roi_sub = roi.add_subparsers(dest="roi_command", metavar="ACTION", parser_class=_Parser)
+    roi_sub.required = True
+    r_list = roi_sub.add_parser(
+        "list", parents=[common], help="a client's releases with their status today"
+    )
+    r_list.add_argument("--client", type=_uuid, required=True, metavar="ID")
+    r_list.set_defaults(func=cmd_roi_list)
+    r_add = roi_sub.add_parser("add", parents=[common], help="record a signed release")
+    r_add.add_argument("--client", type=_uuid, required=True, metavar="ID")
+    r_add.add_argument("--collaborator", type=_uuid, required=True, metavar="ID")
+    r_add.add_argument(
+        "--categories", required=True, metavar="LIST",
+        help="comma-separated: attendance, diagnosis, treatment_plan, progress_summaries, "
+        "assessments, psychotherapy_notes, substance_use",
+    )  # fmt: skip
+    r_add.add_argument("--purpose", required=True)
+    r_add.add_argument("--signed", required=True, metavar="YYYY-MM-DD")
+    r_add.add_argument("--expires", metavar="YYYY-MM-DD", help="the last day it is in force")
+    r_add.add_argument("--expiry-event", default="", metavar="TEXT")
+    r_add.add_argument(
+        "--substance-use-consent", default="", metavar="TEXT",
+        help="required with substance_use: what the specific consent (42 CFR Part 2) allows",
+    )  # fmt: skip
+    r_add.set_defaults(func=cmd_roi_add)
+    r_rev = roi_sub.add_parser("revoke", parents=[common], help="record a revocation")
+    r_rev.add_argument("id", type=_uuid, metavar="ID")
+    r_rev.add_argument("--date", metavar="YYYY-MM-DD", help="default: today")
+    r_rev.set_defaults(func=cmd_roi_revoke)
+
+    contacts = sub.add_parser("contacts", help="the coordination log")
+    contacts_sub = contacts.add_subparsers(
+        dest="contacts_command", metavar="ACTION", parser_class=_Parser
+    )
+    contacts_sub.required = True
+    k_add = contacts_sub.add_parser("add", parents=[common], help="log a contact; prints its id")
+    k_add.add_argument("--client", type=_uuid, required=True, metavar="ID")
+    k_add.add_argument("--collaborator", type=_uuid, required=True, metavar="ID")
+    k_add.add_argument("--date", required=True, metavar="YYYY-MM-DD")
+    k_add.add_argument(
+        "--mode", required=True, choices=("phone", "fax", "letter", "meeting", "secure_message")
+    )
+    k_add.add_argument("--direction", required=True, choices=("in", "out"))
+    k_add.add_argument("--summary", required=True)
+    k_add.set_defaults(func=cmd_contacts_add)
+    k_list = contacts_sub.add_parser("list", parents=[common], help="a client's log, newest first")
+    k_list.add_argument("--client", type=_uuid, required=True, metavar="ID")
+    k_list.set_defaults(func=cmd_contacts_list)
+
+    disc = add("disclosures", cmd_disclosures, "a client's accounting of disclosures")
+    disc.add_argument("--client", type=_uuid, required=True, metavar="ID")
+    give = add(
+        "disclose", cmd_disclose,
+        "record a disclosure made outside the app (checked against the releases first)",
+    )  # fmt: skip
+    give.add_argument("--client", type=_uuid, required=True, metavar="ID")
+    give.add_argument("--to", type=_uuid, required=True, metavar="COLLABORATOR_ID")
+    give.add_argument("--categories", required=True, metavar="LIST")
+    give.add_argument(
+        "--means", required=True,
+        choices=("print", "pdf", "fax", "letter", "verbal", "secure_message"),
+    )  # fmt: skip
+    give.add_argument("--what", required=True, help="what was disclosed (never its content)")
+    give.add_argument("--date", metavar="YYYY-MM-DD", help="default: today")
 
     from mhsw_desktop.reports import KINDS
 

@@ -28,7 +28,7 @@ from mhsw_desktop.domain.care_team import (
     role_from_text,
 )
 from mhsw_desktop.errors import UserFacingError, ValidationError
-from mhsw_desktop.services.care_team import (
+from mhsw_desktop.services.collaborators import (
     CollaboratorInput,
     CollaboratorRow,
     add_collaborator,

@@ -876,19 +876,26 @@ def cmd_report(args: argparse.Namespace, secrets: Secrets) -> int:
         from mhsw_desktop.reports.protect import check_password
 
         check_password(password)
-    from mhsw_desktop.reports.make import make_report
+    from mhsw_desktop.reports.make import make_report, record_sharing
 
-    with vault, vault.session() as session:
+    disclosure = None
+    # One unit of work: a copy for a collaborator is recorded as disclosed only if the
+    # file was written, and a failed write records nothing.
+    with vault, vault.unit_of_work() as session:
         pdf = make_report(session, request)
-    data = pdf.data
-    if password is not None:
-        from mhsw_desktop.reports.protect import protect
+        data = pdf.data
+        if password is not None:
+            from mhsw_desktop.reports.protect import protect
 
-        data = protect(data, password)
-    try:
-        write_atomic(target, data)
-    except OSError as exc:
-        raise CliError(f"Could not write {target}: {exc.strerror}; nothing was written.") from None
+            data = protect(data, password)
+        try:
+            write_atomic(target, data)
+        except OSError as exc:
+            raise CliError(
+                f"Could not write {target}: {exc.strerror}; nothing was written."
+            ) from None
+        if request.for_collaborator is not None:
+            disclosure = record_sharing(session, request, pdf, "pdf")
     _emit(
         args,
         {
@@ -898,9 +905,12 @@ def cmd_report(args: argparse.Namespace, secrets: Secrets) -> int:
             "bytes": len(data),
             "encrypted": password is not None,
             "psychotherapy_notes_included": bool(args.include_psychotherapy_notes),
+            "for": str(request.for_collaborator) if request.for_collaborator else None,
+            "disclosure_id": str(disclosure) if disclosure else None,
         },
         f"Wrote {target} ({pdf.pages} page{'s' if pdf.pages != 1 else ''}"
-        + (", password-protected)." if password is not None else ")."),
+        + (", password-protected" if password is not None else "")
+        + (", recorded as disclosed)." if disclosure else ")."),
     )
     return EXIT_OK
 

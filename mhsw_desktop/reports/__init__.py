@@ -27,7 +27,6 @@ NOT_YET: dict[str, str] = {
     "wallet-card": "safety plans (the wallet card is printed from one)",
     "genogram": "family contacts and the genogram",
     "measures": "measures (PHQ-9, GAD-7)",
-    "disclosures": "the care team and its accounting of disclosures",
 }
 
 #: kinds that are about one client (the others cover the caseload or one day)

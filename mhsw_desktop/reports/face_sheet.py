@@ -18,7 +18,8 @@ from mhsw_desktop.reports.base import (
     styles,
 )
 from mhsw_desktop.reports.note_blocks import diagnoses_table
-from mhsw_desktop.services.report_data import FaceSheetData
+from mhsw_desktop.reports.sharing import prepared_for_block
+from mhsw_desktop.services.report_data import FaceSheetData, PreparedFor
 
 TITLE = "Client face sheet"
 
@@ -80,12 +81,13 @@ def face_blocks(data: FaceSheetData, st: Styles, width: float) -> list[Flowable]
     return out
 
 
-def build(data: FaceSheetData) -> Pdf:
+def build(data: FaceSheetData, *, prepared_for: PreparedFor | None = None) -> Pdf:
     doc = ReportDocument(data.practice, title=TITLE, running=running_line(TITLE, data))
     st = styles()
     width = doc.content_width
     story: list[Flowable] = [
         *doc.opening(st, TITLE),
+        *prepared_for_block(prepared_for, st, width),
         *face_blocks(data, st, width),
         Spacer(1, 0.3 * cm),
         printed_line(st),

@@ -13,12 +13,14 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from mhsw_desktop.domain.care_team import Category, DisclosureMeans
 from mhsw_desktop.errors import NotFoundError, UserFacingError, ValidationError
 from mhsw_desktop.reports import KINDS, NOT_YET, PER_CLIENT, not_yet_message
 from mhsw_desktop.reports.base import Pdf
 from mhsw_desktop.services import report_data as data
 from mhsw_desktop.services.clients import StatusFilter
 from mhsw_desktop.services.notes import get_note
+from mhsw_desktop.services.report_data import PreparedFor
 
 Progress = Callable[[int, int], None]
 
@@ -48,42 +50,125 @@ def check(request: ReportRequest) -> None:
         raise ValidationError({"kind": f"must be one of {', '.join(KINDS)}"})
     if request.kind in NOT_YET:
         raise ReportUnavailable(not_yet_message(request.kind))
-    if request.for_collaborator is not None:
-        raise ReportUnavailable(
-            "Reports for a collaborator go through the care team's releases of information, "
-            "which are not part of this version yet. Nothing was written."
-        )
     batch = request.kind == "session-summary" and request.day is not None
     if request.kind in PER_CLIENT and request.client_id is None and not batch:
         raise ValidationError({"client": "is required for this report"})
+    if request.for_collaborator is not None:
+        if request.kind in NOT_FOR_COLLABORATORS:
+            raise ValidationError({"for": NOT_FOR_COLLABORATORS[request.kind]})
+        if request.client_id is None:
+            raise ValidationError({"for": "a copy for a collaborator is about one client"})
+
+
+#: reports that are never made for a collaborator, and why
+NOT_FOR_COLLABORATORS = {
+    "caseload": "a caseload list covers many clients and is never made for a collaborator",
+    "disclosures": "the accounting of disclosures is the client's own record",
+}
+
+Builder = Callable[[PreparedFor | None], Pdf]
 
 
 def make_report(
     session: Session, request: ReportRequest, *, progress: Progress | None = None
 ) -> Pdf:
-    """The PDF of ``request`` (ReportUnavailable, ValidationError, NotFoundError)."""
+    """The PDF of ``request`` (ReportUnavailable, ValidationError, NotFoundError).
+
+    A copy for a collaborator first passes the sharing guard (SharingRefused names what
+    the client's releases do not cover) and says on its first page whom it is for; the
+    caller records the disclosure with :func:`record_sharing` once the copy has left.
+    """
     check(request)
+    build, categories = _prepare(session, request, progress)
+    return build(_guard(session, request, categories))
+
+
+def record_sharing(
+    session: Session, request: ReportRequest, pdf: Pdf, means: DisclosureMeans | str
+) -> uuid.UUID:
+    """Write down that the copy made for ``request.for_collaborator`` was given out."""
+    from mhsw_desktop.services.care_team import record_disclosure
+
+    check(request)
+    _, categories = _prepare(session, request, None)
+    shared = _guard(session, request, categories)
+    assert shared is not None, "record_sharing is for copies made for a collaborator"
+    pages = f"{pdf.pages} page{'s' if pdf.pages != 1 else ''}"
+    return record_disclosure(
+        session,
+        shared.client_id,
+        shared.collaborator_id,
+        shared.release_id,
+        shared.categories,
+        means,
+        f"{TITLES[request.kind]} ({pages})",
+    )
+
+
+def _guard(
+    session: Session, request: ReportRequest, categories: set[Category]
+) -> PreparedFor | None:
+    if request.for_collaborator is None:
+        return None
+    assert request.client_id is not None  # check() saw to it
+    return data.prepared_for(session, request.client_id, request.for_collaborator, categories)
+
+
+def _prepare(
+    session: Session, request: ReportRequest, progress: Progress | None
+) -> tuple[Builder, set[Category]]:
+    """Gather the data of ``request``: how to build it, and what it would disclose."""
     kind = request.kind
     if kind == "session-summary":
-        return _session_summaries(session, request)
+        from mhsw_desktop.reports import session_summary
+
+        items = [
+            data.session_summary_data(
+                session, note_id, include_psychotherapy=request.include_psychotherapy
+            )
+            for note_id in summary_notes(session, request)
+        ]
+        shown = [d for item in items for d in item.diagnoses if d.resolved_date is None]
+        categories = data.categories_of_notes([item.note for item in items], shown)
+        return (lambda shared: session_summary.build_many(items, prepared_for=shared)), categories
     if kind == "face-sheet":
         from mhsw_desktop.reports import face_sheet
 
         assert request.client_id is not None
-        return face_sheet.build(data.face_sheet_data(session, request.client_id))
+        face = data.face_sheet_data(session, request.client_id)
+        categories = data.categories_of_notes([], face.diagnoses)
+        return (lambda shared: face_sheet.build(face, prepared_for=shared)), categories
     if kind == "record":
         from mhsw_desktop.reports import record
 
         assert request.client_id is not None
-        gathered = data.record_data(
+        whole = data.record_data(
             session, request.client_id, include_psychotherapy=request.include_psychotherapy
         )
-        return record.build(gathered, progress)
+        categories = data.categories_of_notes(whole.notes, whole.face.diagnoses)
+        return (lambda shared: record.build(whole, progress, prepared_for=shared)), categories
     if kind == "caseload":
         from mhsw_desktop.reports import caseload
 
-        return caseload.build(data.caseload_data(session, request.status))
+        lines = data.caseload_data(session, request.status)
+        return (lambda _: caseload.build(lines)), set()
+    if kind == "disclosures":
+        from mhsw_desktop.reports import disclosures
+
+        assert request.client_id is not None
+        accounting = data.disclosures_data(session, request.client_id)
+        return (lambda _: disclosures.build(accounting)), set()
     raise AssertionError(f"unhandled report kind {kind}")  # check() lets only those through
+
+
+#: what a copy says it is, in the accounting of disclosures
+TITLES = {
+    "session-summary": "Session summary",
+    "face-sheet": "Client face sheet",
+    "record": "Clinical record",
+    "caseload": "Caseload",
+    "disclosures": "Accounting of disclosures",
+}
 
 
 def summary_notes(session: Session, request: ReportRequest) -> list[uuid.UUID]:
@@ -101,18 +186,6 @@ def summary_notes(session: Session, request: ReportRequest) -> list[uuid.UUID]:
         return ids
     assert request.client_id is not None
     return [data.latest_note_id(session, request.client_id)]
-
-
-def _session_summaries(session: Session, request: ReportRequest) -> Pdf:
-    from mhsw_desktop.reports import session_summary
-
-    items = [
-        data.session_summary_data(
-            session, note_id, include_psychotherapy=request.include_psychotherapy
-        )
-        for note_id in summary_notes(session, request)
-    ]
-    return session_summary.build_many(items)
 
 
 def suggested_filename(request: ReportRequest, today: date | None = None) -> str:

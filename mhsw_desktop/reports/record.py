@@ -29,7 +29,8 @@ from mhsw_desktop.reports.base import (
 )
 from mhsw_desktop.reports.face_sheet import face_blocks, running_line
 from mhsw_desktop.reports.note_blocks import whole_note
-from mhsw_desktop.services.report_data import NoteText, RecordData
+from mhsw_desktop.reports.sharing import prepared_for_block
+from mhsw_desktop.services.report_data import NoteText, PreparedFor, RecordData
 
 TITLE = "Clinical record"
 
@@ -64,7 +65,12 @@ def _note_heading(note: NoteText) -> str:
     return " · ".join(parts)
 
 
-def build(data: RecordData, progress: Callable[[int, int], None] | None = None) -> Pdf:
+def build(
+    data: RecordData,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    prepared_for: PreparedFor | None = None,
+) -> Pdf:
     """The record as PDF; ``progress(done, total)`` follows the notes laid out (first pass)."""
     face = data.face
     doc = RecordDocument(face.practice, title=TITLE, running=running_line(TITLE, face))
@@ -89,6 +95,7 @@ def build(data: RecordData, progress: Callable[[int, int], None] | None = None) 
     )
     story: list[Flowable] = [
         *doc.opening(st, TITLE),
+        *prepared_for_block(prepared_for, st, width),
         facts_table(
             [
                 ("Client", face.client.name),

@@ -18,12 +18,15 @@ from mhsw_desktop.reports.base import (
     styles,
 )
 from mhsw_desktop.reports.note_blocks import diagnoses_table, whole_note
-from mhsw_desktop.services.report_data import SessionSummaryData
+from mhsw_desktop.reports.sharing import prepared_for_block
+from mhsw_desktop.services.report_data import PreparedFor, SessionSummaryData
 
 TITLE = "Session summary"
 
 
-def _story(data: SessionSummaryData, st: Styles, doc: ReportDocument) -> list[Flowable]:
+def _story(
+    data: SessionSummaryData, st: Styles, doc: ReportDocument, shared: PreparedFor | None
+) -> list[Flowable]:
     width = doc.content_width
     client = data.client
     running = (
@@ -36,6 +39,7 @@ def _story(data: SessionSummaryData, st: Styles, doc: ReportDocument) -> list[Fl
         diagnoses = [Paragraph("Diagnoses", st.subheading), diagnoses_table(current, st, width)]
     story: list[Flowable] = [
         *doc.opening(st, TITLE, running),
+        *prepared_for_block(shared, st, width),
         facts_table(
             [
                 ("Client", client.name),
@@ -54,11 +58,13 @@ def _story(data: SessionSummaryData, st: Styles, doc: ReportDocument) -> list[Fl
     return story
 
 
-def build(data: SessionSummaryData) -> Pdf:
-    return build_many([data])
+def build(data: SessionSummaryData, *, prepared_for: PreparedFor | None = None) -> Pdf:
+    return build_many([data], prepared_for=prepared_for)
 
 
-def build_many(items: Sequence[SessionSummaryData]) -> Pdf:
+def build_many(
+    items: Sequence[SessionSummaryData], *, prepared_for: PreparedFor | None = None
+) -> Pdf:
     """Several summaries in one PDF (today's batch), each starting on a new page."""
     if not items:
         raise ValueError("no session summaries to build")
@@ -69,5 +75,5 @@ def build_many(items: Sequence[SessionSummaryData]) -> Pdf:
     for index, item in enumerate(items):
         if index:
             story.append(PageBreak())
-        story += _story(item, st, doc)
+        story += _story(item, st, doc, prepared_for)
     return render(doc, story)

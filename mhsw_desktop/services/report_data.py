@@ -8,21 +8,25 @@ out unless the caller asks for them in that very call; notes entered in error ne
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
+from mhsw_desktop.domain.care_team import Category
 from mhsw_desktop.domain.client import Client
 from mhsw_desktop.domain.client_rules import ClientInput
 from mhsw_desktop.domain.note import MSE_FIELDS, Note, RiskLevel, Task
 from mhsw_desktop.errors import NotFoundError, UserFacingError
+from mhsw_desktop.services.care_team import DisclosureRow, check_sharing, list_disclosures
 from mhsw_desktop.services.clients import ClientRow, StatusFilter, get_client, list_clients
+from mhsw_desktop.services.collaborators import get_collaborator
 from mhsw_desktop.services.diagnoses import DiagnosisRow, list_diagnoses
 from mhsw_desktop.services.notes import NoteDetail, get_note
 from mhsw_desktop.services.practitioner import get_logo, get_practitioner
+from mhsw_desktop.services.releases import get_release
 
 #: how a report may be addressed; "letter" is the practice default
 PAPER_SIZES = ("letter", "a4")
@@ -144,6 +148,31 @@ class RecordData:
     notes: tuple[NoteText, ...]  # oldest session first
     tasks: tuple[TaskLine, ...]
     psychotherapy_included: bool = False
+
+
+@dataclass(frozen=True)
+class PreparedFor:
+    """A copy made for a collaborator, and the release that allows it."""
+
+    client_id: uuid.UUID
+    collaborator_id: uuid.UUID
+    release_id: uuid.UUID
+    recipient: str
+    organisation: str
+    purpose: str
+    signed_date: date
+    categories: tuple[Category, ...]
+
+    @property
+    def substance_use(self) -> bool:
+        return Category.SUBSTANCE_USE in self.categories
+
+
+@dataclass(frozen=True)
+class DisclosuresData:
+    practice: PracticeHeader
+    client: ClientFacts
+    disclosures: tuple[DisclosureRow, ...]  # oldest first
 
 
 @dataclass(frozen=True)
@@ -382,6 +411,60 @@ def caseload_data(session: Session, status: StatusFilter = "current") -> Caseloa
     }
     lines = tuple(CaseloadLine(row, *stats.get(row.id, (0, None, 0))) for row in rows)
     return CaseloadData(practice=practice_header(session), status_filter=status, lines=lines)
+
+
+def is_substance_use(code: str) -> bool:
+    """ICD-10-CM F10-F19: mental and behavioural disorders due to substance use."""
+    return len(code) >= 3 and code[:2].upper() == "F1" and code[2].isdigit()
+
+
+def categories_of_notes(
+    notes: Sequence[NoteText], diagnoses: Iterable[DiagnosisRow]
+) -> set[Category]:
+    """What a report holding these notes and diagnoses discloses, for the sharing guard."""
+    found = {Category.ATTENDANCE}
+    if notes:
+        found.add(Category.PROGRESS_SUMMARIES)
+    if any(note.psychotherapy_note for note in notes):
+        found.add(Category.PSYCHOTHERAPY_NOTES)
+    codes = [d.code for d in diagnoses]
+    if codes:
+        found.add(Category.DIAGNOSIS)
+    if any(is_substance_use(code) for code in codes):
+        found.add(Category.SUBSTANCE_USE)
+    return found
+
+
+def prepared_for(
+    session: Session,
+    client_id: uuid.UUID,
+    collaborator_id: uuid.UUID,
+    categories: Iterable[Category],
+    *,
+    today: date | None = None,
+) -> PreparedFor:
+    """The sharing guard's answer for a copy (SharingRefused names what is missing)."""
+    wanted = tuple(sorted(set(categories)))
+    release_id = check_sharing(session, client_id, collaborator_id, wanted, today=today)
+    release = get_release(session, release_id, today=today)
+    collaborator = get_collaborator(session, collaborator_id)
+    return PreparedFor(
+        client_id=client_id,
+        collaborator_id=collaborator_id,
+        release_id=release_id,
+        recipient=collaborator.display_name,
+        organisation=collaborator.organisation,
+        purpose=release.purpose,
+        signed_date=release.signed_date,
+        categories=wanted,
+    )
+
+
+def disclosures_data(session: Session, client_id: uuid.UUID) -> DisclosuresData:
+    rows = sorted(
+        list_disclosures(session, client_id), key=lambda d: (d.disclosed_on, d.recorded_at)
+    )
+    return DisclosuresData(practice_header(session), client_facts(session, client_id), tuple(rows))
 
 
 def local_time(moment: datetime) -> datetime:

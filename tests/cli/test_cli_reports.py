@@ -65,7 +65,8 @@ def test_session_summary_to_a_file(vault: tuple[Path, str, str], tmp_path: Path)
     payload = json.loads(result.stdout)
     assert payload == {
         "file": str(out), "kind": "session-summary", "pages": 1, "bytes": out.stat().st_size,
-        "encrypted": False, "psychotherapy_notes_included": False,
+        "encrypted": False, "psychotherapy_notes_included": False, "for": None,
+        "disclosure_id": None,
     }  # fmt: skip
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     text = pdf_text(out)
@@ -165,7 +166,48 @@ def test_refusals_change_nothing(vault: tuple[Path, str, str], tmp_path: Path) -
     collab = mhsw("--vault", str(folder), "report", "session-summary", "--client", client,
                   "--for", note, "-o", str(out), stdin=PW)  # fmt: skip
     assert collab.returncode == 1
-    one_line_error(collab, "care team")
+    one_line_error(collab, "No collaborator with id")
     assert not out.exists()
     assert snapshot(folder) == before
     assert os.listdir(tmp_path) == ["vault"]
+
+
+def test_a_copy_for_a_collaborator_needs_a_release_and_is_recorded(
+    vault: tuple[Path, str, str], tmp_path: Path
+) -> None:
+    folder, client, note = vault
+    signed = mhsw("--vault", str(folder), "notes", "sign", note, stdin=PW)
+    assert signed.returncode == 0, signed.stderr
+    added = mhsw("--vault", str(folder), "collaborators", "add", "--name", "Tomasz Oduya",
+                 "--credentials", "MD", "--phone", "(802) 555-0177", stdin=PW)  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    doctor = added.stdout.strip().split()[-1]
+    out = tmp_path / "for-doctor.pdf"
+    refused = mhsw("--vault", str(folder), "report", "session-summary", "--client", client,
+                   "--for", doctor, "-o", str(out), stdin=PW)  # fmt: skip
+    assert refused.returncode == 1
+    one_line_error(refused, "Nothing was shared")
+    assert not out.exists()
+    from datetime import date, timedelta
+
+    signed_on = (date.today() - timedelta(days=2)).isoformat()
+    roi = mhsw("--vault", str(folder), "roi", "add", "--client", client, "--collaborator", doctor,
+               "--categories", "attendance,progress_summaries", "--purpose", "Medication review",
+               "--signed", signed_on, "--expiry-event", "end of treatment",
+               stdin=PW)  # fmt: skip
+    assert roi.returncode == 0, roi.stderr
+    made = mhsw("--vault", str(folder), "report", "session-summary", "--client", client,
+                "--for", doctor, "-o", str(out), "--json", stdin=PW)  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    payload = json.loads(made.stdout)
+    assert payload["for"] == doctor and payload["disclosure_id"]
+    assert "Copy for Tomasz Oduya, MD" in pdf_text(out)
+    listed = json.loads(mhsw("--vault", str(folder), "disclosures", "--client", client,
+                             "--json", stdin=PW).stdout)  # fmt: skip
+    entries = listed["disclosures"] if isinstance(listed, dict) else listed
+    assert [d["id"] for d in entries] == [payload["disclosure_id"]]
+    accounting = tmp_path / "accounting.pdf"
+    printed = mhsw("--vault", str(folder), "report", "disclosures", "--client", client,
+                   "-o", str(accounting), stdin=PW)  # fmt: skip
+    assert printed.returncode == 0, printed.stderr
+    assert "Session summary (1 page)" in pdf_text(accounting)

@@ -316,7 +316,7 @@ def test_unlanded_kinds_say_so(vault: Vault, client_id: uuid.UUID) -> None:
     for kind in NOT_YET:
         with vault.session() as session, pytest.raises(ReportUnavailable, match="not available"):
             make_report(session, ReportRequest(kind, client_id))
-    with vault.session() as session, pytest.raises(ReportUnavailable, match="care team"):
+    with vault.session() as session, pytest.raises(NotFoundError, match="No collaborator"):
         make_report(session, ReportRequest("face-sheet", client_id, for_collaborator=uuid.uuid4()))
 
 

@@ -261,12 +261,29 @@ def section(title: str, text: str, st: Styles) -> list[Flowable]:
     return [Paragraph(para(title), st.subheading), Paragraph(para(text), st.body)]
 
 
-class PageMark(Flowable):
-    """Invisible; changes what the pages from here on carry.
+class Invisible(Flowable):
+    """A flowable that takes no room and shows nothing (it only tells the document something)."""
 
-    ``draft``: the DRAFT watermark on (or off) from this page; ``running``: the line at the
-    top of later pages (whose record this is); ``titled``: this page has its own header,
-    so it needs no running line.
+    def __init__(self) -> None:
+        super().__init__()
+        self.width = self.height = 0
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
+class PageMark(Invisible):
+    """Changes what the pages from here on carry.
+
+    ``draft``: the DRAFT watermark on (or off), from the page where the next thing that
+    shows is drawn: a heading that keep-with-next carries over to the next page takes the
+    mark with it, so the page it leaves is not watermarked for a note it does not hold.
+    ``running``: the line at the top of later pages (whose record this is); ``titled``: a
+    new item (a report, or one summary of a batch) begins on this page with its own header,
+    so the page needs no running line.
     """
 
     def __init__(
@@ -276,26 +293,11 @@ class PageMark(Flowable):
         self.draft = draft
         self.running = running
         self.titled = titled
-        self.width = self.height = 0
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        return 0, 0
 
     def draw(self) -> None:
         doc = getattr(self.canv, "_doctemplate", None)
-        if not isinstance(doc, ReportDocument):
-            return
-        if self.titled:  # a new item begins: nothing carries over from the one before
-            doc.draft_mode = False
-            if doc.page_fresh:
-                doc.page_draft = False
-        if self.draft is not None:
-            doc.draft_mode = self.draft
-            # A page that so far holds only marks shows nothing of what came before.
-            doc.page_draft = self.draft if doc.page_fresh else doc.page_draft or self.draft
-        if self.running is not None:
-            doc.running = self.running
-        doc.page_titled = doc.page_titled or self.titled
+        if isinstance(doc, ReportDocument):
+            doc.mark(self)
 
 
 # -- the document -----------------------------------------------------------------------------
@@ -332,13 +334,9 @@ class ReportDocument(BaseDocTemplate):
             initialFontName=FONT,
         )
         self.practice = practice
-        self.running = running
-        self.page_running = running
-        self.page_titled = False
-        self.draft_mode = False
-        self.page_draft = False
-        self.page_fresh = True
+        self._initial_running = running
         self._extra = on_page
+        self._reset()
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)  # fmt: skip
         self.addPageTemplates(
@@ -358,6 +356,32 @@ class ReportDocument(BaseDocTemplate):
             Paragraph(para(title), st.title),
         ]
 
+    def _reset(self) -> None:
+        """The state of a build's first page (every pass of a multi-pass build starts here)."""
+        self.running = self._initial_running
+        self.page_running = self._initial_running
+        self.page_titled = False
+        self.draft_mode = False
+        self.page_draft = False
+        self.page_fresh = True
+        self.pending_draft: bool | None = None
+
+    def beforeDocument(self) -> None:
+        self._reset()
+
+    def mark(self, mark: PageMark) -> None:
+        """A :class:`PageMark` has been reached on the current page."""
+        if mark.titled:  # a new item begins: nothing carries over from the one before
+            self.draft_mode = False
+            self.pending_draft = None
+            if self.page_fresh:
+                self.page_draft = False
+            self.page_titled = True
+        if mark.running is not None:
+            self.running = mark.running
+        if mark.draft is not None:
+            self.pending_draft = mark.draft
+
     def _begin(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         self.page_draft = self.draft_mode
         self.page_running = self.running
@@ -367,8 +391,15 @@ class ReportDocument(BaseDocTemplate):
             self._extra(canvas, self)
 
     def afterFlowable(self, flowable: Flowable) -> None:
-        if not isinstance(flowable, PageMark | ActionFlowable):  # only what shows counts
-            self.page_fresh = False
+        if isinstance(flowable, Invisible | ActionFlowable | Spacer):  # only what shows counts
+            return
+        if self.pending_draft is not None:
+            draft, self.pending_draft = self.pending_draft, None
+            self.draft_mode = draft
+            # A page that so far shows nothing takes the mark as it is; otherwise the page
+            # stays marked if it already holds some of a draft.
+            self.page_draft = draft if self.page_fresh else self.page_draft or draft
+        self.page_fresh = False
 
     def _end(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
         if not self.page_titled and self.page_running:

@@ -14,6 +14,7 @@ from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
 from reportlab.platypus.tableofcontents import TableOfContents
 
 from mhsw_desktop.reports.base import (
+    Invisible,
     PageMark,
     Pdf,
     ReportDocument,
@@ -167,15 +168,12 @@ class _Counter:
             self.callback(min(self.done, self.total), self.total)
 
 
-class _Progress(Flowable):
-    """Invisible: one more note laid out."""
+class _Progress(Invisible):
+    """One more note laid out."""
 
     def __init__(self, counter: _Counter) -> None:
         super().__init__()
         self.counter = counter
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        return 0, 0
 
     def draw(self) -> None:
         self.counter.step()

@@ -1,0 +1,96 @@
+"""How reports fall onto pages: the DRAFT watermark, page numbers, the running line, breaks.
+
+Built from plain report data (no vault), so many layouts are cheap to try.
+"""
+
+from __future__ import annotations
+
+import io
+import uuid
+from datetime import date, datetime, time
+
+from pypdf import PdfReader
+from reportlab.platypus import KeepTogether, Paragraph, Spacer
+
+from mhsw_desktop.domain.client_rules import ClientInput
+from mhsw_desktop.reports import record
+from mhsw_desktop.reports.base import PageMark, ReportDocument, render, styles
+from mhsw_desktop.services import report_data as rd
+
+PRACTICE = rd.PracticeHeader(
+    "Harbor Lane Counseling", "Avery Lindqvist", "LCSW", "LIC-SYN-123", "12 Mill St", "555-0142"
+)
+SIGNED = rd.SignedBy("Avery Lindqvist", "LCSW", "LIC-SYN-123", datetime(2024, 1, 1, 12), "ab" * 32)
+
+
+def client(first: str = "Ana", last: str = "Silva") -> rd.ClientFacts:
+    return rd.ClientFacts(uuid.uuid4(), ClientInput(first, last, date(1980, 1, 1)))
+
+
+def note(text: str, *, draft: bool = False, day: date = date(2024, 1, 1)) -> rd.NoteText:
+    return rd.NoteText(
+        id=uuid.uuid4(), session_date=day, start_time=time(9), duration_minutes=50,
+        service_type="Individual", location="Office", present="", template_name="SOAP",
+        sections=(("Subjective", text),), mental_status=(), risk_level="", risk_comment="",
+        interventions="", plan="", next_appointment=None, late_entry=False, written_on=day,
+        signed=None if draft else SIGNED, addenda=(),
+    )  # fmt: skip
+
+
+def record_pdf(notes: tuple[rd.NoteText, ...]) -> bytes:
+    face = rd.FaceSheetData(PRACTICE, client(), (), (), len(notes), None, None, 0)
+    return record.build(rd.RecordData(face, notes, ())).data
+
+
+def pages_of(pdf: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def watermarked(page_text: str) -> bool:
+    """The watermark is the only "DRAFT" on a page whose own text avoids the word."""
+    return "DRAFT" in page_text
+
+
+# -- the DRAFT watermark ------------------------------------------------------------------------
+def test_a_draft_mark_moves_with_the_block_it_marks() -> None:
+    """A draft whose heading cannot start at the foot of a page begins on the next one:
+    the page it leaves holds only signed text and must not be watermarked."""
+    doc = ReportDocument(PRACTICE, title="Test")
+    st = styles()
+    story = [
+        PageMark(titled=True),
+        Paragraph("Signed text only.", st.body),
+        Spacer(1, doc.height - 60),
+        PageMark(draft=True),
+        KeepTogether([Paragraph("Unsigned heading", st.subheading),
+                      Paragraph("unsigned words " * 200, st.body)]),
+        PageMark(draft=False),
+        Paragraph("Signed again.", st.body),
+    ]  # fmt: skip
+    pages = pages_of(render(doc, story).data)
+    assert len(pages) >= 2
+    assert "Signed text only." in pages[0] and "Unsigned heading" not in pages[0]
+    assert not watermarked(pages[0])
+    assert "Unsigned heading" in pages[1] and watermarked(pages[1])
+
+
+def test_in_the_record_only_pages_showing_a_draft_are_watermarked() -> None:
+    """A signed note of every length before a draft: whatever falls where, a page carries
+    the watermark exactly when it shows some of the draft."""
+    wrong = []
+    for words in range(560, 880, 12):
+        notes = (
+            note("SIGNEDA " + "word " * words),
+            note("UNSIGNEDB " + "word " * 40, draft=True),
+            note("SIGNEDC " + "word " * 50),
+        )
+        for number, text in enumerate(pages_of(record_pdf(notes)), start=1):
+            if "Contents" in text:  # the contents name the draft too
+                continue
+            shows_draft = any(
+                part in text
+                for part in ("· DRAFT", "UNSIGNEDB", "DRAFT: not signed", "Not signed.")
+            )
+            if watermarked(text.replace("· DRAFT", "")) != shows_draft:
+                wrong.append((words, number, shows_draft))
+    assert wrong == []

@@ -12,6 +12,7 @@ import io
 import re
 import threading
 import unicodedata
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -283,7 +284,7 @@ class PageMark(Invisible):
     mark with it, so the page it leaves is not watermarked for a note it does not hold.
     ``running``: the line at the top of later pages (whose record this is); ``titled``: a
     new item (a report, or one summary of a batch) begins on this page with its own header,
-    so the page needs no running line.
+    so the page needs no running line and its page numbers start again.
     """
 
     def __init__(
@@ -365,6 +366,8 @@ class ReportDocument(BaseDocTemplate):
         self.page_draft = False
         self.page_fresh = True
         self.pending_draft: bool | None = None
+        #: which item (report, or summary of a batch) the current page belongs to
+        self.item = 0
 
     def beforeDocument(self) -> None:
         self._reset()
@@ -372,6 +375,7 @@ class ReportDocument(BaseDocTemplate):
     def mark(self, mark: PageMark) -> None:
         """A :class:`PageMark` has been reached on the current page."""
         if mark.titled:  # a new item begins: nothing carries over from the one before
+            self.item += 1
             self.draft_mode = False
             self.pending_draft = None
             if self.page_fresh:
@@ -402,6 +406,8 @@ class ReportDocument(BaseDocTemplate):
         self.page_fresh = False
 
     def _end(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        if isinstance(canvas, NumberedCanvas):
+            canvas.item = self.item
         if not self.page_titled and self.page_running:
             canvas.saveState()
             canvas.setFont(FONT, 7.5)
@@ -433,30 +439,38 @@ class ReportDocument(BaseDocTemplate):
 
 
 class NumberedCanvas(Canvas):
-    """Holds pages back until the end so each footer can say "Page x of y"."""
+    """Holds pages back until the end so each footer can say "Page x of y".
+
+    Pages are counted per item: in a batch of session summaries each summary is its own
+    document for its own chart, so its pages say "Page 1 of 2", not "Page 3 of 9".
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._pages: list[dict[str, Any]] = []
+        #: the item of the page being drawn (set by the document at each page end)
+        self.item = 0
 
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
         self._startPage()
 
     def save(self) -> None:
-        total = len(self._pages)
+        totals = Counter(state["item"] for state in self._pages)
+        numbers: Counter[int] = Counter()
         for state in self._pages:
             self.__dict__.update(state)
-            self._page_number_footer(total)
+            numbers[self.item] += 1
+            self._page_number_footer(numbers[self.item], totals[self.item])
             super().showPage()
         super().save()
 
-    def _page_number_footer(self, total: int) -> None:
+    def _page_number_footer(self, number: int, total: int) -> None:
         self.saveState()
         self.setFont(FONT, 7.5)
         self.setFillColor(MUTED)
         right = self._pagesize[0] - MARGIN
-        self.drawRightString(right, FOOTER_Y, f"Page {self._pageNumber} of {total}")
+        self.drawRightString(right, FOOTER_Y, f"Page {number} of {total}")
         self.restoreState()
 
 

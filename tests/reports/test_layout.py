@@ -6,6 +6,7 @@ Built from plain report data (no vault), so many layouts are cheap to try.
 from __future__ import annotations
 
 import io
+import re
 import uuid
 from datetime import date, datetime, time
 
@@ -13,7 +14,7 @@ from pypdf import PdfReader
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from mhsw_desktop.domain.client_rules import ClientInput
-from mhsw_desktop.reports import record
+from mhsw_desktop.reports import record, session_summary
 from mhsw_desktop.reports.base import PageMark, ReportDocument, render, styles
 from mhsw_desktop.services import report_data as rd
 
@@ -74,6 +75,10 @@ def test_a_draft_mark_moves_with_the_block_it_marks() -> None:
     assert "Unsigned heading" in pages[1] and watermarked(pages[1])
 
 
+#: what shows a draft note on a page: its heading, its text, its banner, its signature line
+DRAFT_SIGNS = ("· DRAFT", "UNSIGNEDB", "DRAFT: not signed", "Not signed.")
+
+
 def test_in_the_record_only_pages_showing_a_draft_are_watermarked() -> None:
     """A signed note of every length before a draft: whatever falls where, a page carries
     the watermark exactly when it shows some of the draft."""
@@ -87,10 +92,20 @@ def test_in_the_record_only_pages_showing_a_draft_are_watermarked() -> None:
         for number, text in enumerate(pages_of(record_pdf(notes)), start=1):
             if "Contents" in text:  # the contents name the draft too
                 continue
-            shows_draft = any(
-                part in text
-                for part in ("· DRAFT", "UNSIGNEDB", "DRAFT: not signed", "Not signed.")
-            )
+            shows_draft = any(part in text for part in DRAFT_SIGNS)
             if watermarked(text.replace("· DRAFT", "")) != shows_draft:
                 wrong.append((words, number, shows_draft))
     assert wrong == []
+
+
+# -- page numbers -------------------------------------------------------------------------------
+def test_each_summary_of_a_batch_numbers_its_own_pages() -> None:
+    """Each summary goes into its own client's chart: "Page 1 of 2", not "Page 1 of 3"."""
+    long_one = rd.SessionSummaryData(PRACTICE, client(), note("word " * 1500), ())
+    short_one = rd.SessionSummaryData(PRACTICE, client("Bo", "Berg"), note("Short."), ())
+    pages = pages_of(session_summary.build_many([long_one, short_one]).data)
+    footers = [re.findall(r"Page (\d+) of (\d+)", text)[-1] for text in pages]
+    first = len(pages) - 1  # the long summary's pages; the short one fills the last
+    assert first >= 2
+    assert footers == [(str(n), str(first)) for n in range(1, first + 1)] + [("1", "1")]
+    assert "Berg" in pages[-1] and "Berg" not in pages[-2]

@@ -58,6 +58,7 @@ MARGIN = 1.8 * cm
 BOTTOM_MARGIN = MARGIN + 0.4 * cm
 FOOTER_Y = BOTTOM_MARGIN - 0.9 * cm
 FOOTER_TEXT = "Confidential: protected health information. Do not disclose without consent."
+RUNNING_SIZE = 7.5
 
 
 def register_fonts() -> None:
@@ -410,10 +411,11 @@ class ReportDocument(BaseDocTemplate):
             canvas.item = self.item
         if not self.page_titled and self.page_running:
             canvas.saveState()
-            canvas.setFont(FONT, 7.5)
+            canvas.setFont(FONT, RUNNING_SIZE)
             canvas.setFillColor(MUTED)
             y = self.pagesize[1] - self.topMargin + 0.5 * cm
-            line = clean(self.page_running).replace("\n", " ")[:140]
+            line = fit_line(clean(self.page_running).replace("\n", " "), FONT, RUNNING_SIZE,
+                            self.width)  # fmt: skip
             canvas.drawString(self.leftMargin, y, line)
             canvas.setStrokeColor(RULE)
             canvas.setLineWidth(0.4)
@@ -472,6 +474,22 @@ class NumberedCanvas(Canvas):
         right = self._pagesize[0] - MARGIN
         self.drawRightString(right, FOOTER_Y, f"Page {number} of {total}")
         self.restoreState()
+
+
+def fit_line(text: str, font: str, size: float, width: float) -> str:
+    """``text`` cut (with an ellipsis) to what fits in ``width`` points on one line."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    ellipsis = "…"
+    room = width - pdfmetrics.stringWidth(ellipsis, font, size)
+    low, high = 0, len(text)
+    while low < high:  # the longest prefix that fits
+        middle = (low + high + 1) // 2
+        if pdfmetrics.stringWidth(text[:middle], font, size) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    return text[:low].rstrip() + ellipsis
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
 from mhsw_desktop.domain.client_rules import ClientInput
 from mhsw_desktop.reports import record, session_summary
-from mhsw_desktop.reports.base import PageMark, ReportDocument, render, styles
+from mhsw_desktop.reports.base import MARGIN, PageMark, ReportDocument, render, styles
 from mhsw_desktop.services import report_data as rd
 
 PRACTICE = rd.PracticeHeader(
@@ -109,3 +109,21 @@ def test_each_summary_of_a_batch_numbers_its_own_pages() -> None:
     assert first >= 2
     assert footers == [(str(n), str(first)) for n in range(1, first + 1)] + [("1", "1")]
     assert "Berg" in pages[-1] and "Berg" not in pages[-2]
+
+
+# -- the running line ---------------------------------------------------------------------------
+def test_the_running_line_stays_inside_the_margins() -> None:
+    """A long name is cut short with an ellipsis instead of running off the page."""
+    import pypdfium2 as pdfium
+
+    data = rd.SessionSummaryData(
+        PRACTICE, client("W" * 100, "Nguyễn-Muñoz" + "M" * 80), note("word " * 1500), ()
+    )
+    pdf = session_summary.build(data).data
+    running = pages_of(pdf)[1].splitlines()
+    assert any(line.startswith("Session summary: WWW") and line.endswith("…") for line in running)
+    page = pdfium.PdfDocument(pdf)[1]
+    image = page.render(scale=2).to_pil().convert("L")  # 2 pixels per point
+    width, _height = image.size
+    right_margin = image.crop((width - int(MARGIN * 2) + 4, 0, width, int(MARGIN * 2)))
+    assert right_margin.getextrema()[0] > 240  # nothing drawn in the right margin

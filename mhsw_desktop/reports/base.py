@@ -32,6 +32,7 @@ from reportlab.platypus import (
     Flowable,
     Frame,
     Image,
+    KeepTogether,
     PageTemplate,
     Paragraph,
     Spacer,
@@ -39,6 +40,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 from reportlab.platypus.doctemplate import ActionFlowable
+from reportlab.platypus.flowables import _listWrapOn
 
 from mhsw_desktop.resources import resources_dir
 from mhsw_desktop.services.report_data import PracticeHeader, local_time
@@ -59,6 +61,8 @@ BOTTOM_MARGIN = MARGIN + 0.4 * cm
 FOOTER_Y = BOTTOM_MARGIN - 0.9 * cm
 FOOTER_TEXT = "Confidential: protected health information. Do not disclose without consent."
 RUNNING_SIZE = 7.5
+#: a heading starts at the foot of a page only if this much of what follows fits under it
+MIN_START_ROOM = 1.5 * cm
 
 
 def register_fonts() -> None:
@@ -303,6 +307,33 @@ class PageMark(Invisible):
 
 
 # -- the document -----------------------------------------------------------------------------
+class KeepWithNext(KeepTogether):
+    """A keep-with-next group: headings (and a note's opening lines) with what follows.
+
+    ReportLab moves such a group whole to the next page whenever it does not fit, so a
+    heading followed by a long section or a long table left the rest of the page blank (a
+    session summary's first page, the record's contents). Here the group starts where it
+    is when the headings and :data:`MIN_START_ROOM` of what follows fit; otherwise it moves
+    on, so a heading never sits alone at the foot of a page.
+    """
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        dims: list[tuple[float, float]] = []
+        width, height = _listWrapOn(self._content, available_width, self.canv, dims=dims)
+        self._H = height
+        self._H0 = dims[0][1] if dims else 0
+        self._lead = height - (dims[-1][1] if dims else 0)  # all but the last flowable
+        self._wrapInfo = available_width, available_height
+        return width, 0xFFFFFF  # force a split, as KeepTogether does
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        if getattr(self, "_wrapInfo", None) != (available_width, available_height):
+            self.wrap(available_width, available_height)
+        if self._H > available_height >= self._lead + MIN_START_ROOM:
+            return list(self._content)
+        return list(super().split(available_width, available_height))
+
+
 class ReportDocument(BaseDocTemplate):
     """One frame per page, the running header after page one, and the footer.
 
@@ -334,6 +365,7 @@ class ReportDocument(BaseDocTemplate):
             pageCompression=1,
             # DejaVu from the start: otherwise every page names Helvetica, which has no "ễ"
             initialFontName=FONT,
+            keepTogetherClass=KeepWithNext,
         )
         self.practice = practice
         self._initial_running = running

@@ -180,12 +180,17 @@ def whole_note(
         summary: Flowable = Paragraph(para(line), st.small)
     else:
         summary = facts_table(facts, st, width)
-    return [
-        PageMark(draft=note.is_draft),
+    opening = [
         *([heading] if heading is not None else []),
         summary,
         *status_banner(note, st),
         Spacer(1, 0.15 * cm),
+    ]
+    for flowable in opening:  # the note's opening lines stay with the start of its text
+        flowable.keepWithNext = 1
+    return [
+        PageMark(draft=note.is_draft),
+        *opening,
         *note_body(note, st, width, compact=compact),
         *before_signature,
         *signature_block(note, st),

@@ -10,6 +10,7 @@ import re
 import uuid
 from datetime import date, datetime, time
 
+import pytest
 from pypdf import PdfReader
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
@@ -127,3 +128,35 @@ def test_the_running_line_stays_inside_the_margins() -> None:
     width, _height = image.size
     right_margin = image.crop((width - int(MARGIN * 2) + 4, 0, width, int(MARGIN * 2)))
     assert right_margin.getextrema()[0] > 240  # nothing drawn in the right margin
+
+
+# -- page breaks --------------------------------------------------------------------------------
+def test_a_long_first_section_starts_on_the_first_page() -> None:
+    """A heading kept with a long section does not push it all to page 2 (leaving page 1
+    nearly blank); it starts under the session facts and runs on."""
+    text = " ".join(f"w{n:05d}" for n in range(1500))
+    data = rd.SessionSummaryData(PRACTICE, client(), note(text), ())
+    pages = pages_of(session_summary.build(data).data)
+    assert "Subjective" in pages[0] and "w00000" in pages[0]
+
+
+def test_the_records_contents_start_on_its_first_page() -> None:
+    notes = tuple(note(f"Session {n}.") for n in range(100))
+    pages = pages_of(record_pdf(notes))
+    assert "Contents" in pages[0] and "1. Client" in pages[0]
+
+
+@pytest.mark.parametrize("words", [300, 400, 500])
+def test_a_note_heading_is_never_left_alone_at_the_foot_of_a_page(words: int) -> None:
+    notes = tuple(note(f"N{n} " + "word " * (words + 37 * n), day=date(2024, 1, 1 + n))
+                  for n in range(8))  # fmt: skip
+    for text in pages_of(record_pdf(notes))[2:]:
+        body = [line for line in text.splitlines() if line.strip()]
+        body = [
+            line
+            for line in body
+            if not line.startswith(("Confidential", "Page ", "Clinical record:"))
+        ]
+        last = body[-1] if body else ""
+        assert not re.match(r"\d{4}-\d\d-\d\d · SOAP", last), last
+        assert not last.startswith("Session date:"), last

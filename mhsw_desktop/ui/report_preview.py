@@ -11,13 +11,24 @@ import contextlib
 import dataclasses
 import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QRectF, QSizeF, QStandardPaths, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QEvent,
+    QObject,
+    QRectF,
+    QSettings,
+    QSizeF,
+    QStandardPaths,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import (
     QGuiApplication,
     QImage,
@@ -97,6 +108,30 @@ def cloud_service(path: Path) -> str | None:
             if name == marker or name.startswith(f"{marker} - "):  # "OneDrive - Clinic"
                 return service
     return None
+
+
+@contextlib.contextmanager
+def file_dialog_history_kept() -> Iterator[None]:
+    """Put Qt's file-dialog settings back as they were once the dialog inside has closed.
+
+    On closing, a QFileDialog writes the folders it visited into the settings it shares
+    with every Qt program (QtProject, group FileDialog: history and lastVisited; a plain
+    file, or the registry): a folder named after a client would outlive the save there.
+    """
+    keys = ("FileDialog/history", "FileDialog/lastVisited")
+    before = QSettings(QSettings.Scope.UserScope, "QtProject")
+    kept = {key: before.value(key) for key in keys}
+    del before
+    try:
+        yield
+    finally:
+        after = QSettings(QSettings.Scope.UserScope, "QtProject")
+        for key, value in kept.items():
+            if value is None:
+                after.remove(key)
+            else:
+                after.setValue(key, value)
+        after.sync()
 
 
 def pages_to_print(
@@ -770,10 +805,11 @@ class ReportPreviewDialog(QDialog):
             QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
             or Path.home()
         )
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self, "Save the report as PDF", str(start / suggested_filename(self.request)),
-            "PDF files (*.pdf)",
-        )  # fmt: skip
+        with file_dialog_history_kept():
+            chosen, _filter = QFileDialog.getSaveFileName(
+                self, "Save the report as PDF", str(start / suggested_filename(self.request)),
+                "PDF files (*.pdf)",
+            )  # fmt: skip
         if not chosen or self._discarded:
             return
         path = Path(chosen)

@@ -518,3 +518,39 @@ def test_pages_to_print():
     assert pages_to_print(5, 0, mode="range", ranges=ranges) == [1, 2]
     assert pages_to_print(5, 0, mode="range", ranges=QPageRanges()) == [0, 1, 2, 3, 4]
     assert pages_to_print(3, 0, mode="all", last_first=True) == [2, 1, 0]
+
+
+def test_saving_leaves_no_folder_in_the_file_dialogs_history(
+    qtbot, controller, report_vault, tmp_path
+):
+    """Qt's file dialog writes the folders it visited into QtProject's settings (a plain
+    file, or the registry) when it closes; a folder named after a client must not stay."""
+    from PySide6.QtCore import QSettings, QTimer
+
+    _window, dialog = open_client_summary(qtbot, controller, report_vault)
+    qt_settings = QSettings(QSettings.Scope.UserScope, "QtProject")
+    qt_settings.setValue("FileDialog/history", ["file:///home/someone/Pictures"])
+    qt_settings.remove("FileDialog/lastVisited")
+    qt_settings.sync()
+    folder = tmp_path / "Ana González"
+    folder.mkdir()
+
+    def answer() -> None:
+        shown = [w for w in QApplication.topLevelWidgets() if isinstance(w, QFileDialog)]
+        shown = [w for w in shown if w.isVisible()]
+        if not shown:
+            QTimer.singleShot(50, answer)
+            return
+        shown[0].selectFile(str(folder / "summary.pdf"))
+        shown[0].accept()
+
+    QTimer.singleShot(50, answer)
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: "Saved to" in dialog.status.text())
+    assert [saved.suffix for saved in folder.iterdir()] == [".pdf"]
+    qt_settings = QSettings(QSettings.Scope.UserScope, "QtProject")
+    remembered = [qt_settings.value(f"FileDialog/{key}") for key in ("history", "lastVisited")]
+    assert "Gonz" not in repr(remembered) and str(tmp_path) not in repr(remembered)
+    # what other programs' dialogs remembered is left as it was
+    assert remembered == [["file:///home/someone/Pictures"], None]
+    qt_settings.remove("FileDialog/history")

@@ -263,10 +263,12 @@ def fill_demo(
     """Add a synthetic caseload to the vault behind ``session``; return how many clients.
 
     With ``notes_per_client``, each client also gets that many notes in every template
-    (most signed, some drafts and addenda), diagnoses and follow-up tasks, and the
-    practitioner profile is filled in so that notes can be signed.
+    (most signed, some drafts and addenda), diagnoses and follow-up tasks, a care team
+    with releases and coordination contacts, and the practitioner profile is filled in so
+    that notes can be signed.
     """
     from mhsw_desktop.services.practitioner import PractitionerInput, save_practitioner
+    from mhsw_desktop.services.synthetic_care import add_directory, add_synthetic_care_team
     from mhsw_desktop.services.synthetic_notes import (
         SIGNER,
         add_synthetic_clinical_data,
@@ -287,10 +289,12 @@ def fill_demo(
                 phone="(406) 555-0100",
             ),
         )
+    directory = add_directory(session) if notes_per_client else []
     for data in synthetic_clients(clients, seed, day):
         client_id = add_client(session, data, today=day)
         if notes_per_client:
             intake = data.intake_date or day
             add_synthetic_notes(session, client_id, intake, rng, notes=notes_per_client, today=day)
             add_synthetic_clinical_data(session, client_id, intake, rng, today=day)
+            add_synthetic_care_team(session, client_id, intake, directory, rng, today=day)
     return clients

@@ -267,6 +267,10 @@ class ReportPreviewDialog(QDialog):
         self._printing = False
         self._close_after_print = False
         self._print_dialog: QDialog | None = None
+        #: the request last asked for (shown, or being made)
+        self._asked = self.request
+        #: records changed during a print run: make the report again once it ends
+        self._stale = False
 
         self.actions_by_id = build_actions(self, PREVIEW_ACTIONS)
         act = self.actions_by_id
@@ -377,6 +381,7 @@ class ReportPreviewDialog(QDialog):
         layout.addLayout(bottom)
 
         runner.locked.connect(self.discard)
+        runner.changed.connect(self._records_changed)
         self._set_busy(True)
         self._size_to_screen()
 
@@ -429,6 +434,7 @@ class ReportPreviewDialog(QDialog):
         from mhsw_desktop.reports.make import make_report
 
         self._stop_generation()
+        self._asked = request
         self._generation += 1
         relay = ProgressRelay(self._generation)
         relay.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
@@ -545,6 +551,21 @@ class ReportPreviewDialog(QDialog):
         self._sync_private()
         self.status.setText("")
         self._set_error(message)
+
+    def _records_changed(self, kind: str) -> None:
+        """Records changed elsewhere (a note signed, corrected or marked entered in error):
+        what is shown may no longer be what may print. The old pages go at once, so they can
+        be neither printed nor saved, and the report is made again; if it can no longer be
+        made (the note was entered in error), the preview closes and says why."""
+        if kind == "drafts" or self._discarded:
+            return  # typing in a draft saves every few seconds; its pages say DRAFT anyway
+        if self._printing:
+            self._stale = True
+            return
+        if self._pdf is not None:
+            self._drop_pdf()
+            self._update_navigation()
+        self._generate(self._asked)
 
     def _private_toggled(self, checked: bool) -> None:
         if checked != self.request.include_psychotherapy:
@@ -762,6 +783,9 @@ class ReportPreviewDialog(QDialog):
             self.done(0)
             return
         self._set_busy(False)
+        if self._stale:
+            self._stale = False
+            self._records_changed("")
         if stopped:
             self.status.setText("Printing was stopped.")
         else:

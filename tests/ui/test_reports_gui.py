@@ -554,3 +554,26 @@ def test_saving_leaves_no_folder_in_the_file_dialogs_history(
     # what other programs' dialogs remembered is left as it was
     assert remembered == [["file:///home/someone/Pictures"], None]
     qt_settings.remove("FileDialog/history")
+
+
+def test_a_preview_closes_when_its_note_is_marked_entered_in_error_elsewhere(
+    qtbot, controller, report_vault
+):
+    """A preview left open must not print what may no longer print: its note marked
+    entered in error in another window, the pages go and the preview says why."""
+    from mhsw_desktop.services import notes
+
+    folder, passphrase, ids = report_vault
+    window = unlock(qtbot, controller, folder, passphrase)
+    window.print_note(ids["ana"], ids["note"])
+    dialog = wait_preview(qtbot)
+    problems: list[str] = []
+    dialog.problem.connect(problems.append)
+    assert NOTE_TEXT in text_of(dialog._pdf)
+    controller.runner.query(
+        lambda s: notes.mark_entered_in_error(s, ids["note"], "Wrong client's chart."),
+        changes="notes",
+    )
+    qtbot.waitUntil(lambda: previews() == [], timeout=10_000)
+    assert dialog._pdf is None and dialog._pages is None
+    assert problems and "entered in error" in problems[0]

@@ -851,16 +851,41 @@ def _day(text: str) -> Any:
     return parse_date(text, "date")
 
 
+def _report_usage(args: argparse.Namespace) -> None:
+    """Flags that do not fit the report kind are usage errors, not silently ignored."""
+    kind = args.kind
+    if args.note is not None and kind != "session-summary":
+        raise CliError("--note is for session-summary only.", EXIT_USAGE)
+    if args.date is not None and kind != "session-summary":
+        raise CliError("--date is for session-summary only.", EXIT_USAGE)
+    if args.note is not None and args.date is not None:
+        raise CliError("Give --note or --date, not both.", EXIT_USAGE)
+    if args.status is not None and kind != "caseload":
+        raise CliError("--status is for caseload only.", EXIT_USAGE)
+    if args.include_psychotherapy_notes and kind not in PSYCHOTHERAPY_KINDS:
+        raise CliError(
+            "--include-psychotherapy-notes is for session-summary and record only.", EXIT_USAGE
+        )
+    per_client = kind not in ("caseload",) and not (kind == "session-summary" and args.date)
+    if per_client and args.client is None:
+        raise CliError(f"{kind} needs --client ID.", EXIT_USAGE)
+
+
+#: the reports that can hold psychotherapy (process) notes when asked
+PSYCHOTHERAPY_KINDS = ("session-summary", "record")
+
+
 def cmd_report(args: argparse.Namespace, secrets: Secrets) -> int:
     from mhsw_desktop.reports.make import ReportRequest, check
     from mhsw_desktop.vault.files import write_atomic
 
+    _report_usage(args)
     request = ReportRequest(
         kind=args.kind,
         client_id=args.client,
         note_id=args.note,
         day=_day(args.date) if args.date else None,
-        status=args.status,
+        status=args.status or "current",
         include_psychotherapy=args.include_psychotherapy_notes,
         for_collaborator=getattr(args, "for"),
     )
@@ -870,19 +895,24 @@ def cmd_report(args: argparse.Namespace, secrets: Secrets) -> int:
         raise CliError(f"{target} is a folder; give a file name ending in .pdf.", EXIT_USAGE)
     if not target.parent.is_dir():
         raise CliError(f"The folder {target.parent} does not exist; nothing was written.")
-    vault = _open(args, secrets)
-    password = secrets.read("PDF password") if args.pdf_password_stdin else None
-    if password is not None:
+    passphrase = secrets.read("Passphrase")
+    password = None
+    if args.pdf_password_stdin:
         from mhsw_desktop.reports.protect import check_password
 
-        check_password(password)
+        password = secrets.read("PDF password", confirm=True)
+        check_password(password)  # before the vault is opened: a refusal costs nothing
     from mhsw_desktop.reports.make import make_report, record_sharing
+    from mhsw_desktop.vault.vault import Vault
 
     disclosure = None
-    # One unit of work: a copy for a collaborator is recorded as disclosed only if the
-    # file was written, and a failed write records nothing.
+    vault = Vault.open(_vault_dir(args), passphrase)
+    # One unit of work: the disclosure of a copy for a collaborator is written down
+    # first and committed only once the file is written, so a failed write records nothing.
     with vault, vault.unit_of_work() as session:
         pdf = make_report(session, request)
+        if request.for_collaborator is not None:
+            disclosure = record_sharing(session, request, pdf, "pdf")
         data = pdf.data
         if password is not None:
             from mhsw_desktop.reports.protect import protect
@@ -894,8 +924,6 @@ def cmd_report(args: argparse.Namespace, secrets: Secrets) -> int:
             raise CliError(
                 f"Could not write {target}: {exc.strerror}; nothing was written."
             ) from None
-        if request.for_collaborator is not None:
-            disclosure = record_sharing(session, request, pdf, "pdf")
     _emit(
         args,
         {
@@ -904,7 +932,7 @@ def cmd_report(args: argparse.Namespace, secrets: Secrets) -> int:
             "pages": pdf.pages,
             "bytes": len(data),
             "encrypted": password is not None,
-            "psychotherapy_notes_included": bool(args.include_psychotherapy_notes),
+            "psychotherapy_notes_included": request.include_psychotherapy,
             "for": str(request.for_collaborator) if request.for_collaborator else None,
             "disclosure_id": str(disclosure) if disclosure else None,
         },
@@ -1234,7 +1262,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="session-summary: every session of that day in one PDF (--client optional)",
     )  # fmt: skip
     rep.add_argument(
-        "--status", default="current",
+        "--status", default=None,
         choices=("active", "on_hold", "discharged", "current", "all"),
         help="caseload: which clients (default: current)",
     )  # fmt: skip

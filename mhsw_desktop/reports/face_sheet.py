@@ -29,8 +29,14 @@ def running_line(title: str, data: FaceSheetData) -> str:
     return f"{title}: {client.name}, born {day(client.data.date_of_birth)}, client ID {client.id}"
 
 
-def face_blocks(data: FaceSheetData, st: Styles, width: float) -> list[Flowable]:
-    """The face sheet's body (also the first part of the full record)."""
+def face_blocks(
+    data: FaceSheetData, st: Styles, width: float, *, internal: bool = True
+) -> list[Flowable]:
+    """The face sheet's body (also the first part of the full record).
+
+    ``internal`` False (a copy for a collaborator) leaves out what is only the practice's
+    own working information: "Important to know" and the open follow-ups.
+    """
     person = data.client.data
     status = person.status.label
     if person.discharge_date:
@@ -59,7 +65,7 @@ def face_blocks(data: FaceSheetData, st: Styles, width: float) -> list[Flowable]
         ("Address", person.address),
         ("Emergency contact", contact),
         ("Reason for discharge", person.discharge_reason),
-        ("Important to know", person.important_to_know),
+        ("Important to know", person.important_to_know if internal else ""),
     ):
         if text:
             out += section(title, text, st)
@@ -74,7 +80,7 @@ def face_blocks(data: FaceSheetData, st: Styles, width: float) -> list[Flowable]
     if data.unsigned:
         sessions += f"; {data.unsigned} not yet signed"
     out += section("Sessions", sessions + ".", st)
-    if data.open_tasks:
+    if data.open_tasks and internal:
         out.append(Paragraph("Open follow-ups", st.subheading))
         rows = [(day(t.due_date), t.title) for t in data.open_tasks]
         out.append(grid(("Due", "Follow-up"), rows, st, (width * 0.18, width * 0.82)))
@@ -88,7 +94,7 @@ def build(data: FaceSheetData, *, prepared_for: PreparedFor | None = None) -> Pd
     story: list[Flowable] = [
         *doc.opening(st, TITLE),
         *prepared_for_block(prepared_for, st, width),
-        *face_blocks(data, st, width),
+        *face_blocks(data, st, width, internal=prepared_for is None),
         Spacer(1, 0.3 * cm),
         printed_line(st),
     ]

@@ -83,7 +83,7 @@ def build(
         (0, "1. Client", "client"),
         (0, f"2. Session notes ({len(data.notes)})", "notes"),
         *((1, _note_heading(note), f"note-{note.id}") for note in data.notes),
-        (0, "3. Follow-ups", "tasks"),
+        *([(0, "3. Follow-ups", "tasks")] if prepared_for is None else []),
     ]
     # Placeholders as tall as the real contents: the first pass then lays every page out
     # where it will stay, and the second only fills in the numbers (two passes, not three).
@@ -114,7 +114,7 @@ def build(
         toc,
         PageBreak(),
         _Heading("1. Client", st.heading, 0, "client"),
-        *face_blocks(face, st, width),
+        *face_blocks(face, st, width, internal=prepared_for is None),
         PageBreak(),
         _Heading(f"2. Session notes ({len(data.notes)})", st.heading, 0, "notes"),
     ]
@@ -125,17 +125,15 @@ def build(
         story += whole_note(note, st, width, heading=heading, compact=True)
         story.append(_Progress(counter))
         story.append(Spacer(1, 0.4 * cm))
-    story += [
-        PageMark(draft=False),
-        _Heading("3. Follow-ups", st.heading, 0, "tasks"),
-    ]
-    if data.tasks:
-        rows = [(day(t.due_date), t.title, "Done" if t.done else "Open") for t in data.tasks]
-        story.append(
-            grid(("Due", "Follow-up", ""), rows, st, (width * 0.16, width * 0.7, width * 0.14))
-        )
-    else:
-        story.append(Paragraph("None.", st.body))
+    story.append(PageMark(draft=False))
+    if prepared_for is None:  # the practice's own working list: not for collaborators
+        story.append(_Heading("3. Follow-ups", st.heading, 0, "tasks"))
+        if data.tasks:
+            rows = [(day(t.due_date), t.title, "Done" if t.done else "Open") for t in data.tasks]
+            widths = (width * 0.16, width * 0.7, width * 0.14)
+            story.append(grid(("Due", "Follow-up", ""), rows, st, widths))
+        else:
+            story.append(Paragraph("None.", st.body))
     story += [Spacer(1, 0.5 * cm), Paragraph("End of record.", st.small)]
     return render(doc, story, multi_pass=True)
 

@@ -11,7 +11,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from typing import Any
 
 from sqlalchemy import func, select
@@ -141,7 +141,14 @@ class UnsignedNote:
 
 # -- rules -------------------------------------------------------------------------
 def is_late_entry(session_date: date, written: datetime) -> bool:
-    return (written.date() - session_date).days > LATE_ENTRY_DAYS
+    """More than LATE_ENTRY_DAYS between the session and the day (local) it was written.
+
+    ``written`` is a stored UTC time; the session date is the practitioner's local day,
+    so both are compared as local days (an evening note west of Greenwich is not late).
+    """
+    if written.tzinfo is None:
+        written = written.replace(tzinfo=UTC)
+    return (written.astimezone().date() - session_date).days > LATE_ENTRY_DAYS
 
 
 def draft_errors(data: NoteInput, template: NoteTemplate, today: date) -> dict[str, str]:

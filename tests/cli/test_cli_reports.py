@@ -159,8 +159,18 @@ def test_refusals_change_nothing(vault: tuple[Path, str, str], tmp_path: Path) -
     assert no_folder.returncode == 1
     one_line_error(no_folder, "does not exist")
     no_client = mhsw("--vault", str(folder), "report", "face-sheet", "-o", str(out), stdin=PW)
-    assert no_client.returncode == 1
-    one_line_error(no_client, "client")
+    assert no_client.returncode == 2
+    one_line_error(no_client, "needs --client")
+    for wrong, says in (
+        (["face-sheet", "--client", client, "--note", note], "--note is for"),
+        (["record", "--client", client, "--date", "today"], "--date is for"),
+        (["session-summary", "--client", client, "--note", note, "--date", "today"], "not both"),
+        (["record", "--client", client, "--status", "all"], "--status is for"),
+        (["face-sheet", "--client", client, "--include-psychotherapy-notes"], "record only"),
+    ):
+        misused = mhsw("--vault", str(folder), "report", *wrong, "-o", str(out), stdin=PW)
+        assert misused.returncode == 2, wrong
+        one_line_error(misused, says)
     bad_kind = mhsw("--vault", str(folder), "report", "horoscope", "-o", str(out), stdin=PW)
     assert bad_kind.returncode == 2
     collab = mhsw("--vault", str(folder), "report", "session-summary", "--client", client,

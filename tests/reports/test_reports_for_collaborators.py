@@ -174,3 +174,28 @@ def test_the_accounting_of_disclosures_lists_each_copy(
     assert "2 disclosures recorded" in text
     assert text.index("Session summary (1 page)") < text.index("Client face sheet (1 page)")
     assert "Tomasz Oduya" in text and "Valley Clinic" in text and "Coordinate medication" in text
+
+
+def test_a_collaborators_copy_leaves_out_the_practices_working_notes(
+    vault: Vault, people: tuple[uuid.UUID, uuid.UUID]
+) -> None:
+    from dataclasses import replace
+
+    from mhsw_desktop.services.clients import get_client, update_client
+    from mhsw_desktop.services.tasks import TaskInput, add_task
+
+    client, doctor = people
+    with vault.unit_of_work() as session:
+        data = get_client(session, client).data
+        update_client(session, client, replace(data, important_to_know="Prefers evening calls."))
+        add_task(
+            session, TaskInput("Chase the lab letter", TODAY + timedelta(days=2), client_id=client)
+        )
+    release(vault, client, doctor, *BASIC)
+    for kind in ("face-sheet", "record"):
+        with vault.session() as session:
+            own = text_of(make_report(session, ReportRequest(kind, client)).data)
+        copy = text_of(shared_copy(vault, ReportRequest(kind, client, for_collaborator=doctor)))
+        assert "Prefers evening calls." in own and "Chase the lab letter" in own
+        assert "Prefers evening calls." not in copy and "Chase the lab letter" not in copy
+        assert "Ingrid Ågren" in copy

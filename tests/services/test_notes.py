@@ -301,3 +301,20 @@ def test_a_note_entered_in_error_stays_closed_and_out_of_search(
 def test_listing_an_unknown_clients_notes_is_an_error(vault: Vault) -> None:
     with pytest.raises(NotFoundError), vault.session() as session:
         notes.list_notes(session, uuid.uuid4())
+
+
+def test_late_entry_counts_local_days(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An evening note written west of Greenwich is stored with tomorrow's UTC date; it
+    is still written on the day of the session, locally."""
+    import time as time_module
+
+    monkeypatch.setenv("TZ", "America/Denver")
+    time_module.tzset()
+    try:
+        session = date(2026, 3, 10)
+        evening = datetime(2026, 3, 13, 4, 30)  # 21:30 on the 12th in Denver, UTC stored
+        assert not notes.is_late_entry(session, evening)  # written 2 days after, locally
+        assert notes.is_late_entry(session, datetime(2026, 3, 14, 4, 30))
+    finally:
+        monkeypatch.undo()
+        time_module.tzset()

@@ -103,6 +103,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         menu="notes",
     ),
     ActionSpec(
+        "collaborators",
+        "C&ollaborators…",
+        "Collaborator directory",
+        "Psychiatrists, doctors, counsellors and others you coordinate care with",
+        None,
+        menu="clients",
+        group_start=True,
+    ),
+    ActionSpec(
         "practitioner_profile",
         "&Practitioner profile…",
         "Practitioner profile",

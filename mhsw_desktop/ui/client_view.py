@@ -19,11 +19,13 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from mhsw_desktop.ui.care_team_pane import CareTeamPane
 from mhsw_desktop.ui.date_edit import OptionalDateEdit
 from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.record_model import RecordTableModel
@@ -178,8 +180,16 @@ class ClientView(QWidget):
         diagnosis_buttons.addStretch(1)
         diagnosis_row.addLayout(diagnosis_buttons)
 
+        # the care team, beside the timeline
+        self.care_team = CareTeamPane(runner, self)
+        self.care_team.problem.connect(self.problem)
+        self.tabs = QTabWidget(self)
+        self.tabs.setAccessibleName("Timeline or care team")
+        self.tabs.addTab(timeline_box, "Time&line")
+        self.tabs.addTab(self.care_team, "Care tea&m")
+
         splitter = QSplitter(Qt.Orientation.Vertical, self)
-        splitter.addWidget(timeline_box)
+        splitter.addWidget(self.tabs)
         splitter.addWidget(diagnosis_box)
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
@@ -223,6 +233,7 @@ class ClientView(QWidget):
             self.clear()
         self.client_id = client_id
         self.load()
+        self.care_team.show_client(client_id)
 
     def load(self) -> None:
         client_id = self.client_id
@@ -291,6 +302,7 @@ class ClientView(QWidget):
         self.important.hide()
         self.timeline.clear()
         self.diagnoses.clear()
+        self.care_team.clear()
         self.count.setText("")
         self.kind.setCurrentIndex(0)
         self.date_from.set_value(None)

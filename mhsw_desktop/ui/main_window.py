@@ -140,6 +140,7 @@ class MainWindow(QMainWindow):
         act["add_task"].triggered.connect(lambda: self.add_task(None))
         act["practitioner_profile"].triggered.connect(self.practitioner_profile)
         act["note_templates"].triggered.connect(self.note_templates)
+        act["collaborators"].triggered.connect(self.collaborator_directory)
         act["print_summary"].triggered.connect(self.print_summary)
         act["print_face_sheet"].triggered.connect(lambda: self.print_for_client("face-sheet"))
         act["print_record"].triggered.connect(lambda: self.print_for_client("record"))
@@ -287,6 +288,7 @@ class MainWindow(QMainWindow):
             "add_task",
             "practitioner_profile",
             "note_templates",
+            "collaborators",
             "print_today",
             "print_caseload",
         ):
@@ -537,6 +539,11 @@ class MainWindow(QMainWindow):
         dialog = TemplateDialog(self.runner, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+    def collaborator_directory(self) -> None:
+        from mhsw_desktop.ui.collaborator_directory import open_directory
+
+        open_directory(self.runner, self)
 
     def practitioner_profile(self) -> None:
         from mhsw_desktop.ui.practitioner_dialog import PractitionerDialog

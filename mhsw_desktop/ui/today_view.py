@@ -1,5 +1,6 @@
-"""The Today view: tasks due today and overdue, notes to finish (oldest first, with
-their age) and drafts recovered after the app closed unexpectedly."""
+"""The Today view: tasks due today and overdue, releases of information to renew, notes
+to finish (oldest first, with their age) and drafts recovered after the app closed
+unexpectedly."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.record_model import RecordTableModel
 from mhsw_desktop.ui.record_view import RecordTableView
+from mhsw_desktop.ui.release_model import ATTENTION_COLUMNS, StatusTableModel
 from mhsw_desktop.ui.widgets import plain_label, scaled_font
 
 
@@ -116,10 +118,25 @@ class TodayView(QWidget):
         recovered_layout = QVBoxLayout(self.recovered_box)
         recovered_layout.addWidget(self.recovered_table)
 
+        self.releases = StatusTableModel(ATTENTION_COLUMNS, 2, parent=self)
+        self.release_table = RecordTableView(self.releases, "Releases to renew", self)
+        self.release_table.setObjectName("releases_to_renew")
+        self.release_table.open_requested.connect(
+            lambda r: self.open_client_requested.emit(r.client_id)
+        )
+        for column, width in ((0, 34), (1, 40), (2, 26)):
+            self.release_table.horizontalHeader().resizeSection(column, chars * width)
+        self.releases_box = QGroupBox(
+            "Releases of information expiring or expired (renew or close them)", self
+        )
+        releases_layout = QVBoxLayout(self.releases_box)
+        releases_layout.addWidget(self.release_table)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
         layout.addWidget(self.recovered_box)
         layout.addWidget(task_box, 1)
+        layout.addWidget(self.releases_box, 1)
         layout.addWidget(unsigned_box, 1)
         runner.changed.connect(self._records_changed)
         self.clear()
@@ -131,13 +148,20 @@ class TodayView(QWidget):
         if self._loading:
             self._again = True
             return
+        from mhsw_desktop.services.releases import releases_needing_attention
         from mhsw_desktop.services.tasks import today_summary
 
         self._loading = True
         today = date.today()
-        self.runner.query(lambda s: today_summary(s, today), self._loaded, self._failed)
+        self.runner.query(
+            lambda s: (today_summary(s, today), releases_needing_attention(s, today)),
+            self._loaded,
+            self._failed,
+        )
 
-    def _loaded(self, summary: Any) -> None:
+    def _loaded(self, result: Any) -> None:
+        summary, releases = result
+        self.releases.set_rows(releases)
         self._loading = False
         today = date.today()
         self.heading.setText(f"Today — {today:%A} {today.day} {today:%B %Y}")
@@ -154,7 +178,8 @@ class TodayView(QWidget):
         self.problem.emit(user_message(exc))
 
     def _records_changed(self, kind: str) -> None:
-        if kind in ("tasks", "notes", "clients") and self.runner.vault is not None:
+        watched = ("tasks", "notes", "clients", "releases", "collaborators")
+        if kind in watched and self.runner.vault is not None:
             self.load()
 
     def clear(self) -> None:
@@ -165,6 +190,7 @@ class TodayView(QWidget):
         self.tasks.clear()
         self.unsigned.clear()
         self.recovered.clear()
+        self.releases.clear()
         self._show_empty()
 
     def _show_empty(self) -> None:
@@ -173,6 +199,7 @@ class TodayView(QWidget):
         self.unsigned_table.setVisible(self.unsigned.rowCount() > 0)
         self.unsigned_empty.setVisible(self.unsigned.rowCount() == 0)
         self.recovered_box.setVisible(self.recovered.rowCount() > 0)
+        self.releases_box.setVisible(self.releases.rowCount() > 0)
 
     # -- actions -------------------------------------------------------------------------
     def _complete(self, row: Any, done: bool) -> None:
@@ -189,7 +216,12 @@ class TodayView(QWidget):
             self.open_client_requested.emit(row.client_id)
 
     def focus_first(self) -> None:
-        for table in (self.recovered_table, self.task_table, self.unsigned_table):
+        for table in (
+            self.recovered_table,
+            self.task_table,
+            self.release_table,
+            self.unsigned_table,
+        ):
             if table.isVisible():
                 table.setFocus(Qt.FocusReason.ShortcutFocusReason)
                 return

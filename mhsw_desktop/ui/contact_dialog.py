@@ -1,0 +1,99 @@
+"""Log one coordination contact with a collaborator about a client: the date, how it took
+place, which way, and what was said."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox, QPlainTextEdit, QWidget
+
+from mhsw_desktop.domain.care_team import ContactMode, Direction
+from mhsw_desktop.ui.collaborator_combo import CollaboratorCombo
+from mhsw_desktop.ui.date_edit import OptionalDateEdit
+from mhsw_desktop.ui.operations import OperationRunner
+from mhsw_desktop.ui.service_form import ServiceFormDialog
+
+
+class ContactDialog(ServiceFormDialog):
+    """Adds one entry to the coordination log; :attr:`saved` carries its id."""
+
+    def __init__(
+        self,
+        runner: OperationRunner,
+        client_id: uuid.UUID,
+        collaborator_id: uuid.UUID | None = None,
+        on_team: tuple[uuid.UUID, ...] = (),
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(runner, "Log contact", "&Log contact", "Log contact", parent)
+        self.setObjectName("contact_dialog")
+        self.client_id = client_id
+        self.collaborator = CollaboratorCombo(runner, self)
+        self.collaborator.problem.connect(self.summary.setText)
+        self.add_field("collaborator_id", "&With", self.collaborator, required=True)
+        self.on = OptionalDateEdit(date.today(), self)
+        self.add_field("contact_date", "&Date", self.on, required=True)
+        self.mode = QComboBox(self)
+        for mode in ContactMode:
+            self.mode.addItem(mode.label, mode.value)
+        self.add_field("mode", "&How", self.mode)
+        self.direction = QComboBox(self)
+        self.direction.addItem("Outgoing (we contacted them)", Direction.OUTGOING.value)
+        self.direction.addItem("Incoming (they contacted us)", Direction.INCOMING.value)
+        self.add_field("direction", "Di&rection", self.direction)
+        self.summary_text = QPlainTextEdit(self)
+        self.summary_text.setTabChangesFocus(True)
+        self.summary_text.setPlaceholderText("What was asked, shared or agreed")
+        self.summary_text.setMinimumHeight(self.summary_text.fontMetrics().height() * 5)
+        self.add_field("summary", "&Summary", self.summary_text, required=True)
+        self.collaborator.currentIndexChanged.connect(self._revalidate)
+        self.summary_text.textChanged.connect(self._revalidate)
+        self.collaborator.load(select=collaborator_id, first=on_team)
+        self.mark_clean()
+        self._revalidate()
+        self.resize(self.fontMetrics().averageCharWidth() * 80, self.sizeHint().height())
+
+    def value(self) -> Any:
+        return (
+            self.collaborator.chosen(),
+            self.on.value(),
+            self.mode.currentData(),
+            self.direction.currentData(),
+            self.summary_text.toPlainText(),
+        )
+
+    def _revalidate(self, *_args: object) -> None:
+        ready = self.collaborator.chosen() is not None and bool(
+            self.summary_text.toPlainText().strip()
+        )
+        self.save_button.setEnabled(ready and not self._saving)
+
+    def _set_saving(self, saving: bool) -> None:
+        super()._set_saving(saving)
+        self._revalidate()
+
+    def work(self) -> tuple[Callable[[Any], Any], str] | None:
+        from mhsw_desktop.services.care_team import ContactInput, add_contact
+
+        collaborator_id, on = self.collaborator.chosen(), self.on.value()
+        if collaborator_id is None or on is None:
+            self.show_errors(
+                {
+                    **({"collaborator_id": "Choose whom you were in contact with."}
+                       if collaborator_id is None else {}),
+                    **({"contact_date": "is required"} if on is None else {}),
+                }
+            )  # fmt: skip
+            return None
+        data = ContactInput(
+            collaborator_id,
+            on,
+            ContactMode(self.mode.currentData()),
+            Direction(self.direction.currentData()),
+            self.summary_text.toPlainText(),
+        )
+        client_id = self.client_id
+        return (lambda s: add_contact(s, client_id, data)), "care_team"

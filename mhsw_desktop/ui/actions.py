@@ -170,6 +170,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         menu="file",
     ),
     ActionSpec(
+        "print_disclosures",
+        "Print accounting of &disclosures…",
+        "Print accounting of disclosures",
+        "Preview, print or save what was shared about the client, with whom and when",
+        None,
+        menu="file",
+    ),
+    ActionSpec(
         "print_today",
         "Print to&day's session summaries…",
         "Print today's session summaries",

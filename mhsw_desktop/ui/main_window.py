@@ -144,10 +144,14 @@ class MainWindow(QMainWindow):
         act["print_summary"].triggered.connect(self.print_summary)
         act["print_face_sheet"].triggered.connect(lambda: self.print_for_client("face-sheet"))
         act["print_record"].triggered.connect(lambda: self.print_for_client("record"))
+        act["print_disclosures"].triggered.connect(lambda: self.print_for_client("disclosures"))
         act["print_today"].triggered.connect(self.print_today)
         act["print_caseload"].triggered.connect(self.print_caseload)
         self.client_view.add_report_actions(
-            [act[a] for a in ("print_summary", "print_face_sheet", "print_record")]
+            [
+                act[a]
+                for a in ("print_summary", "print_face_sheet", "print_record", "print_disclosures")
+            ]
         )
         self.clients.open_requested.connect(self.show_client)
         self.client_view.back_requested.connect(lambda: self.show_view(self.clients))
@@ -305,6 +309,7 @@ class MainWindow(QMainWindow):
             "print_summary",
             "print_face_sheet",
             "print_record",
+            "print_disclosures",
         ):
             self.actions_by_id[action_id].setEnabled((selected and on_list) or on_client)
         self.actions_by_id["new_note"].setEnabled((selected and on_list) or on_client)

@@ -40,6 +40,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -67,9 +68,12 @@ KIND_TITLES = {
     "face-sheet": "Face sheet",
     "record": "Full record",
     "caseload": "Caseload list",
+    "disclosures": "Accounting of disclosures",
 }
 #: the kinds that can carry psychotherapy (process) notes, when asked in that very copy
 PRIVATE_KINDS = frozenset({"session-summary", "record"})
+#: the kinds a copy can be made of for a collaborator on the client's care team
+SHARED_KINDS = frozenset({"session-summary", "face-sheet", "record"})
 #: printing never renders finer than this (a 600 dpi page image is 140 MB)
 PRINT_DPI = 300
 ZOOMS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
@@ -255,6 +259,8 @@ class ReportPreviewDialog(QDialog):
         self.setWindowFlag(Qt.WindowType.WindowContextHelpButtonHint, False)
         self.setModal(False)
         self._pdf: bytes | None = None
+        #: the finished report the pages come from (its page count goes into a disclosure)
+        self._report: Any = None
         self._pages: PdfPages | None = None
         self._page = 0
         self._zoom: float | None = None  # None: fit the width
@@ -327,6 +333,24 @@ class ReportPreviewDialog(QDialog):
         self.private.setVisible(self.request.kind in PRIVATE_KINDS)
         self.private.toggled.connect(self._private_toggled)
 
+        self.recipient = QComboBox(self)
+        self.recipient.setAccessibleName("Copy for")
+        self.recipient.setToolTip(
+            "A copy for someone on the client's care team is checked against the client's "
+            "releases of information, says whom it is for, and is recorded as a disclosure "
+            "when it is saved or printed."
+        )
+        self.recipient.addItem("The practice's own copy", None)
+        self.recipient_row = QWidget(self)
+        recipient_row = QHBoxLayout(self.recipient_row)
+        recipient_row.setContentsMargins(0, 0, 0, 0)
+        recipient_label = QLabel("Cop&y for:", self.recipient_row)
+        recipient_label.setBuddy(self.recipient)
+        recipient_row.addWidget(recipient_label)
+        recipient_row.addWidget(self.recipient, 1)
+        self.recipient_row.hide()  # shown once the client's care team is known
+        self.recipient.activated.connect(self._recipient_chosen)
+
         from mhsw_desktop.reports.protect import MIN_PASSWORD
 
         self.protect = QCheckBox("Pro&tect the saved PDF with a password", self)
@@ -372,6 +396,7 @@ class ReportPreviewDialog(QDialog):
         layout.addLayout(nav)
         layout.addWidget(self.page_area, 1)
         layout.addWidget(self.private)
+        layout.addWidget(self.recipient_row)
         layout.addWidget(self.protect)
         layout.addWidget(self.password_row)
         layout.addWidget(self.error)
@@ -426,6 +451,44 @@ class ReportPreviewDialog(QDialog):
     def start(self) -> None:
         """Make the report; the dialog shows itself when it is ready."""
         self._generate(self.request)
+        self._load_recipients()
+
+    def _load_recipients(self) -> None:
+        """The client's current care team, offered in "Copy for"."""
+        client_id = self.request.client_id
+        if client_id is None or self.request.kind not in SHARED_KINDS or self.runner.vault is None:
+            return
+
+        def work(session: Any) -> Any:
+            from mhsw_desktop.services.care_team import list_team
+
+            team = list_team(session, client_id)
+            return [(m.collaborator_id, m.display_name) for m in team if m.current]
+
+        self.runner.query(work, self._recipients_loaded, lambda exc: None)
+
+    def _recipients_loaded(self, members: list[tuple[Any, str]]) -> None:
+        if self._discarded or not shiboken6.isValid(self):
+            return
+        seen = set()
+        for collaborator_id, name in members:
+            if collaborator_id not in seen:
+                seen.add(collaborator_id)
+                self.recipient.addItem(name, collaborator_id)
+        self.recipient_row.setVisible(self.recipient.count() > 1)
+        self._sync_recipient()
+
+    def _recipient_chosen(self, index: int) -> None:
+        chosen = self.recipient.itemData(index)
+        if chosen != self.request.for_collaborator:
+            self._generate(dataclasses.replace(self.request, for_collaborator=chosen))
+
+    def _sync_recipient(self) -> None:
+        """The choice shows whom the current PDF is for (after a refusal, the one before)."""
+        index = self.recipient.findData(self.request.for_collaborator)
+        blocked = self.recipient.blockSignals(True)
+        self.recipient.setCurrentIndex(max(index, 0))
+        self.recipient.blockSignals(blocked)
 
     def _generate(self, request: ReportRequest) -> None:
         if self.runner.vault is None:
@@ -514,8 +577,10 @@ class ReportPreviewDialog(QDialog):
         pages = PdfPages(pdf.data)
         self._drop_pdf()
         self._pdf, self._pages, self.request = pdf.data, pages, request
+        self._report = pdf
         self._page = min(self._page, pages.count - 1)
         self._sync_private()
+        self._sync_recipient()
         self._set_busy(False)
         included = request.include_psychotherapy and request.kind in PRIVATE_KINDS
         self.status.setText(
@@ -549,6 +614,7 @@ class ReportPreviewDialog(QDialog):
             return
         self._set_busy(False)
         self._sync_private()
+        self._sync_recipient()
         self.status.setText("")
         self._set_error(message)
 
@@ -559,6 +625,8 @@ class ReportPreviewDialog(QDialog):
         made (the note was entered in error), the preview closes and says why."""
         if kind == "drafts" or self._discarded:
             return  # typing in a draft saves every few seconds; its pages say DRAFT anyway
+        if kind == "disclosures" and self.request.kind != "disclosures":
+            return  # a copy was recorded as given out: what the pages show is unchanged
         if self._printing:
             self._stale = True
             return
@@ -581,6 +649,7 @@ class ReportPreviewDialog(QDialog):
         self._busy = busy
         ready = not busy and self._pages is not None
         self.private.setEnabled(not busy)
+        self.recipient.setEnabled(not busy)
         for action in self.actions_by_id.values():
             action.setEnabled(ready)
         if ready:
@@ -791,6 +860,30 @@ class ReportPreviewDialog(QDialog):
         else:
             count = len(sequence)
             self.status.setText(f"Sent {count} page{'s' if count != 1 else ''} to the printer.")
+            self._record_disclosure("print")
+
+    def _record_disclosure(self, means: str) -> None:
+        """A copy for a collaborator has left (printed): write the disclosure down."""
+        request, report = self.request, self._report
+        if request.for_collaborator is None or report is None or self.runner.vault is None:
+            return
+
+        def work(session: Any) -> Any:
+            from mhsw_desktop.reports.make import record_sharing
+
+            return record_sharing(session, request, report, means)
+
+        self.runner.query(
+            work,
+            lambda _id: self._disclosure_recorded(),
+            self._save_failed,
+            changes="disclosures",
+            keep=True,
+        )
+
+    def _disclosure_recorded(self) -> None:
+        if shiboken6.isValid(self) and not self._discarded:
+            self.status.setText(self.status.text().rstrip(".") + "; recorded as a disclosure.")
 
     # -- saving ----------------------------------------------------------------------------
     def _protect_toggled(self, checked: bool) -> None:
@@ -864,11 +957,11 @@ class ReportPreviewDialog(QDialog):
         box.open()
 
     def _write(self, path: Path, password: str | None) -> None:
-        data = self._pdf
+        data, request, report = self._pdf, self.request, self._report
         if data is None or self.runner.vault is None:
             return
 
-        def work() -> Path:
+        def write() -> Path:
             from mhsw_desktop.reports.protect import protect
             from mhsw_desktop.vault.files import write_atomic
 
@@ -880,12 +973,24 @@ class ReportPreviewDialog(QDialog):
                 raise SaveFailed(f"Could not save {path}: {reason}. Nothing was written.") from None
             return path
 
+        def write_and_record(session: Any) -> Path:
+            # One unit of work: the disclosure is committed only if the file was written.
+            from mhsw_desktop.reports.make import record_sharing
+
+            record_sharing(session, request, report, "pdf")
+            return write()
+
         self.actions_by_id["save_pdf"].setEnabled(False)
         self.status.setText("Saving…")
         protected = password is not None
-        self.runner.run(work, lambda saved: self._saved(saved, protected), self._save_failed)
+        shared = request.for_collaborator is not None
+        done = lambda saved: self._saved(saved, protected, shared)  # noqa: E731
+        if shared:
+            self.runner.query(write_and_record, done, self._save_failed, changes="disclosures")
+        else:
+            self.runner.run(write, done, self._save_failed)
 
-    def _saved(self, path: Path, protected: bool) -> None:
+    def _saved(self, path: Path, protected: bool, shared: bool = False) -> None:
         global _last_folder
         _last_folder = path.parent
         if not shiboken6.isValid(self) or self._pdf is None:
@@ -893,7 +998,11 @@ class ReportPreviewDialog(QDialog):
         self.actions_by_id["save_pdf"].setEnabled(not self._busy and self._pdf is not None)
         self.password.clear()
         self.repeat.clear()
-        self.status.setText(f"Saved to {path}" + (" (password-protected)." if protected else "."))
+        self.status.setText(
+            f"Saved to {path}"
+            + (" (password-protected)" if protected else "")
+            + ("; recorded as a disclosure." if shared else ".")
+        )
 
     def _save_failed(self, exc: BaseException) -> None:
         if not shiboken6.isValid(self) or self._pdf is None:
@@ -908,6 +1017,7 @@ class ReportPreviewDialog(QDialog):
             self._pages.close()
         self._pages = None
         self._pdf = None
+        self._report = None
         self.page_view.clear()
 
     @Slot()

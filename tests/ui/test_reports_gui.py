@@ -349,7 +349,7 @@ def test_print_actions_follow_the_client_selection(qtbot, controller, report_vau
     folder, passphrase, ids = report_vault
     window = unlock(qtbot, controller, folder, passphrase)
     act = window.actions_by_id
-    per_client = ("print_summary", "print_face_sheet", "print_record")
+    per_client = ("print_summary", "print_face_sheet", "print_record", "print_disclosures")
     window.clients.table.clearSelection()
     window.clients.table.setCurrentIndex(window.clients.proxy.index(-1, -1))
     window._selection_changed(False)
@@ -380,6 +380,7 @@ def test_face_sheet_record_and_caseload_open(qtbot, controller, report_vault):
         "print_face_sheet": ("Face sheet — preview", False),
         "print_record": ("Full record — preview", True),
         "print_caseload": ("Caseload list — preview", False),
+        "print_disclosures": ("Accounting of disclosures — preview", False),
     }
     for action_id, (title, private) in expected.items():
         window.actions_by_id[action_id].trigger()
@@ -392,6 +393,9 @@ def test_face_sheet_record_and_caseload_open(qtbot, controller, report_vault):
             assert PRIVATE_TEXT not in text_of(dialog._pdf)
         if action_id == "print_caseload":
             assert "Østergaard" in text_of(dialog._pdf)
+        if action_id == "print_disclosures":
+            assert "No disclosures have been recorded" in text_of(dialog._pdf)
+            assert not dialog.recipient_row.isVisibleTo(dialog)
         dialog.close()
         qtbot.waitUntil(lambda: previews() == [])
 
@@ -577,3 +581,66 @@ def test_a_preview_closes_when_its_note_is_marked_entered_in_error_elsewhere(
     qtbot.waitUntil(lambda: previews() == [], timeout=10_000)
     assert dialog._pdf is None and dialog._pages is None
     assert problems and "entered in error" in problems[0]
+
+
+def test_a_copy_for_a_collaborator_is_checked_labelled_and_recorded(
+    qtbot, controller, report_vault, tmp_path, monkeypatch
+):
+    """ "Copy for" offers the client's care team; without a covering release the copy is
+    refused and the practice's own copy stays; with one, saving records a disclosure."""
+    from datetime import timedelta
+
+    from mhsw_desktop.domain.care_team import Category
+    from mhsw_desktop.services.care_team import (
+        TeamMemberInput,
+        add_team_member,
+        list_disclosures,
+    )
+    from mhsw_desktop.services.collaborators import CollaboratorInput, add_collaborator
+    from mhsw_desktop.services.releases import ReleaseInput, add_release
+    from mhsw_desktop.vault.vault import Vault
+
+    folder, passphrase, ids = report_vault
+    vault = Vault.open(folder, passphrase)
+    with vault, vault.unit_of_work() as session:
+        doctor = add_collaborator(
+            session, CollaboratorInput("Tomasz Oduya", credentials="MD", phone="(802) 555-0177")
+        )
+        add_team_member(session, ids["ana"], TeamMemberInput(doctor))
+    _window, dialog = open_client_summary(qtbot, controller, report_vault)
+    qtbot.waitUntil(lambda: dialog.recipient_row.isVisible())
+    assert dialog.recipient.count() == 2 and dialog.recipient.currentData() is None
+    own = dialog._pdf
+
+    dialog.recipient.setCurrentIndex(1)
+    dialog.recipient.activated.emit(1)
+    qtbot.waitUntil(lambda: dialog.error.isVisible() and not dialog._busy)
+    assert "Nothing was shared" in dialog.error.text()
+    assert dialog._pdf == own and dialog.recipient.currentData() is None  # still its own copy
+
+    def grant(session):
+        add_release(
+            session, ids["ana"],
+            ReleaseInput(doctor, (Category.ATTENDANCE, Category.PROGRESS_SUMMARIES),
+                         "Medication review", date.today() - timedelta(days=1),
+                         expiry_date=date.today() + timedelta(days=90)),
+        )  # fmt: skip
+
+    done = []
+    controller.runner.query(grant, done.append, changes="releases")
+    qtbot.waitUntil(lambda: bool(done))
+    dialog.recipient.setCurrentIndex(1)
+    dialog.recipient.activated.emit(1)
+    qtbot.waitUntil(lambda: dialog.request.for_collaborator == doctor and not dialog._busy)
+    assert "Copy for Tomasz Oduya, MD" in text_of(dialog._pdf)
+
+    target = tmp_path / "for-doctor.pdf"
+    choose_file(monkeypatch, target)
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: "recorded as a disclosure" in dialog.status.text())
+    assert "Copy for Tomasz Oduya" in text_of(target.read_bytes())
+    found = []
+    controller.runner.query(lambda s: list_disclosures(s, ids["ana"]), found.append)
+    qtbot.waitUntil(lambda: bool(found))
+    (entry,) = found[0]
+    assert entry.collaborator_id == doctor and entry.what == "Session summary (1 page)"

@@ -9,6 +9,7 @@ from mhsw_desktop.domain.care_team import (
     TeamMember,
 )
 from mhsw_desktop.domain.client import Client
+from mhsw_desktop.domain.measures import Measure, MeasureEvent
 from mhsw_desktop.domain.note import (
     Addendum,
     CustomTemplate,
@@ -17,19 +18,44 @@ from mhsw_desktop.domain.note import (
     Practitioner,
     Task,
 )
+from mhsw_desktop.domain.plans import (
+    NoteGoalLink,
+    PlanGoal,
+    PlanIntervention,
+    PlanObjective,
+    PlanProblem,
+    SafetyPlan,
+    SafetyPlanVersion,
+    TreatmentPlan,
+    TreatmentPlanVersion,
+)
+from mhsw_desktop.domain.resources import CommunityResource, Referral
 
 __all__ = [
     "Addendum",
     "Base",
     "Client",
     "Collaborator",
+    "CommunityResource",
     "CoordinationContact",
     "CustomTemplate",
     "Diagnosis",
     "Disclosure",
+    "Measure",
+    "MeasureEvent",
     "Note",
+    "NoteGoalLink",
+    "PlanGoal",
+    "PlanIntervention",
+    "PlanObjective",
+    "PlanProblem",
     "Practitioner",
+    "Referral",
     "Release",
+    "SafetyPlan",
+    "SafetyPlanVersion",
     "Task",
     "TeamMember",
+    "TreatmentPlan",
+    "TreatmentPlanVersion",
 ]

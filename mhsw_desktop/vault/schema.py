@@ -8,5 +8,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0002_notes",
     "0003_practice_settings",
     "0004_care_team",
+    "0005_clinical_tools",
 )
 HEAD = KNOWN_REVISIONS[-1]

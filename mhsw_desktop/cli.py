@@ -840,6 +840,118 @@ def cmd_disclose(args: argparse.Namespace, secrets: Secrets) -> int:
     return EXIT_OK
 
 
+# -- measures -------------------------------------------------------------------------
+def _measure_lines(row: Any) -> list[str]:
+    """What ``measures add`` prints: the score, then any alert and notice, one a line."""
+    lines = [f"{row.id}  {row.taken_on.isoformat()}  {row.name} {row.score_text}"]
+    lines += [f"ALERT: {message}. Review risk and the client's safety plan." for message in
+              row.alert_messages]  # fmt: skip
+    lines += [f"Note: {notice}." for notice in row.notices]
+    return lines
+
+
+def cmd_measures_add(args: argparse.Namespace, secrets: Secrets) -> int:
+    from datetime import date
+
+    from mhsw_desktop.domain.measure_defs import definition, parse_items, score
+    from mhsw_desktop.services.measures import MeasureInput, add_measure
+
+    answers = parse_items(args.items)
+    score(definition(args.kind), answers, args.difficulty)  # refuse before the passphrase
+    data = MeasureInput(
+        client_id=args.client,
+        kind=args.kind,
+        answers=answers,
+        taken_on=_date_arg(args.date, "date") or date.today(),
+        difficulty=args.difficulty,
+        note_id=args.note,
+    )
+    vault = _open(args, secrets)
+    with vault, vault.unit_of_work() as session:
+        row = add_measure(session, data)
+    _emit(args, row.to_json(), "\n".join(_measure_lines(row)))
+    return EXIT_OK
+
+
+def cmd_measures_list(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.measures import change_since_baseline, list_measures
+
+    vault = _open(args, secrets)
+    with vault, vault.session() as session:
+        rows = list_measures(session, args.client, args.kind)
+        kinds = dict.fromkeys(row.kind for row in rows)
+        changes = [c for k in kinds if (c := change_since_baseline(session, args.client, k))]
+    if args.json:
+        payload = {
+            "count": len(rows),
+            "measures": [row.to_json() for row in rows],
+            "changes_since_baseline": [c.to_json() for c in changes],
+        }
+        _emit(args, payload, "")
+        return EXIT_OK
+    for row in rows:
+        flag = ("  ALERT" if row.alert_open else "  alert reviewed") if row.alert else ""
+        print(f"{row.id}  {row.taken_on.isoformat()}  {row.name:<6} {row.score_text}{flag}")
+    for change in changes:
+        print(f"Since baseline: {change.summary}")
+    print(_plural(len(rows), "measure"), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_measures_review(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.measures import review_alert
+
+    vault = _open(args, secrets)
+    with vault, vault.unit_of_work() as session:
+        review_alert(session, args.id, args.note)
+    _emit(args, {"id": str(args.id), "reviewed": True}, "Alert marked reviewed.")
+    return EXIT_OK
+
+
+def cmd_measures_event(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.domain.measures import EventKind
+    from mhsw_desktop.services.measures import EventInput, add_event
+
+    data = EventInput(args.client, _date_arg(args.date, "date"), EventKind(args.kind), args.label)
+    vault = _open(args, secrets)
+    with vault, vault.unit_of_work() as session:
+        event_id = add_event(session, data)
+    _emit(args, {"id": str(event_id)}, str(event_id))
+    return EXIT_OK
+
+
+def cmd_measures_events(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.measures import list_events
+
+    vault = _open(args, secrets)
+    with vault, vault.session() as session:
+        rows = list_events(session, args.client)
+    if args.json:
+        _emit(args, {"count": len(rows), "events": [r.to_json() for r in rows]}, "")
+        return EXIT_OK
+    for row in rows:
+        print(f"{row.id}  {row.event_date.isoformat()}  {row.kind.label}  {row.label}")
+    return EXIT_OK
+
+
+def cmd_alerts(args: argparse.Namespace, secrets: Secrets) -> int:
+    from datetime import date
+
+    from mhsw_desktop.services.measures import alerts
+
+    vault = _open(args, secrets)
+    with vault, vault.session() as session:
+        rows = alerts(session, date.today())
+    if args.json:
+        _emit(args, {"count": len(rows), "alerts": [r.to_json() for r in rows]}, "")
+        return EXIT_OK
+    for row in rows:
+        print(f"{row.measure_id}  {row.taken_on.isoformat()}  {row.client_name}  "
+              f"{'; '.join(row.messages)}")  # fmt: skip
+    print(_plural(len(rows), "alert") + " to review", file=sys.stderr)
+    return EXIT_OK
+
+
 # -- reports --------------------------------------------------------------------------
 def _day(text: str) -> Any:
     from mhsw_desktop.domain.client_rules import parse_date
@@ -1247,6 +1359,52 @@ def build_parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     give.add_argument("--what", required=True, help="what was disclosed (never its content)")
     give.add_argument("--date", metavar="YYYY-MM-DD", help="default: today")
+
+    from mhsw_desktop.domain.measure_defs import KINDS as MEASURE_KINDS
+
+    meas = sub.add_parser("measures", help="PHQ-9, GAD-7 and other measures")
+    meas_sub = meas.add_subparsers(dest="measures_command", metavar="ACTION", parser_class=_Parser)
+    meas_sub.required = True
+    m_add = meas_sub.add_parser(
+        "add", parents=[common], help="record a completed form; prints total, band and any alert"
+    )
+    m_add.add_argument("--client", type=_uuid, required=True, metavar="ID")
+    m_add.add_argument("--kind", required=True, choices=MEASURE_KINDS)
+    m_add.add_argument(
+        "--items", required=True, metavar="0,1,2,...",
+        help="each item's answer in order; leave a place empty (or '-') for an unanswered item",
+    )  # fmt: skip
+    m_add.add_argument("--date", metavar="YYYY-MM-DD", help="default: today")
+    m_add.add_argument(
+        "--difficulty", type=int, default=None, metavar="N",
+        help="the difficulty question (0-3): recorded, not scored",
+    )  # fmt: skip
+    m_add.add_argument("--note", type=_uuid, default=None, metavar="NOTE_ID")
+    m_add.set_defaults(func=cmd_measures_add)
+    m_list = meas_sub.add_parser(
+        "list",
+        parents=[common],
+        help="a client's measures, oldest first, and change since baseline",
+    )
+    m_list.add_argument("--client", type=_uuid, required=True, metavar="ID")
+    m_list.add_argument("--kind", choices=MEASURE_KINDS, default=None)
+    m_list.set_defaults(func=cmd_measures_list)
+    m_rev = meas_sub.add_parser("review-alert", parents=[common], help="mark an alert reviewed")
+    m_rev.add_argument("id", type=_uuid, metavar="MEASURE_ID")
+    m_rev.add_argument("--note", default="", help="what was done")
+    m_rev.set_defaults(func=cmd_measures_review)
+    m_ev = meas_sub.add_parser("add-event", parents=[common], help="mark an event on the trend")
+    m_ev.add_argument("--client", type=_uuid, required=True, metavar="ID")
+    m_ev.add_argument("--date", required=True, metavar="YYYY-MM-DD")
+    m_ev.add_argument(
+        "--kind", required=True, choices=("medication_change", "crisis", "discharge", "other")
+    )
+    m_ev.add_argument("--label", default="", help="what the chart shows beside the marker")
+    m_ev.set_defaults(func=cmd_measures_event)
+    m_evs = meas_sub.add_parser("events", parents=[common], help="a client's trend events")
+    m_evs.add_argument("--client", type=_uuid, required=True, metavar="ID")
+    m_evs.set_defaults(func=cmd_measures_events)
+    add("alerts", cmd_alerts, "measure alerts not yet reviewed (PHQ-9 item 9), oldest first")
 
     from mhsw_desktop.reports import KINDS
 

@@ -26,7 +26,6 @@ NOT_YET: dict[str, str] = {
     "safety-plan": "safety plans",
     "wallet-card": "safety plans (the wallet card is printed from one)",
     "genogram": "family contacts and the genogram",
-    "measures": "measures (PHQ-9, GAD-7)",
 }
 
 #: kinds that are about one client (the others cover the caseload or one day)

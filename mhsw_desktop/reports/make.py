@@ -147,6 +147,12 @@ def _prepare(
         )
         categories = data.categories_of_notes(whole.notes, whole.face.diagnoses)
         return (lambda shared: record.build(whole, progress, prepared_for=shared)), categories
+    if kind == "measures":
+        from mhsw_desktop.reports import measures
+
+        assert request.client_id is not None
+        history = data.measures_data(session, request.client_id)
+        return (lambda shared: measures.build(history, prepared_for=shared)), {Category.ASSESSMENTS}
     if kind == "caseload":
         from mhsw_desktop.reports import caseload
 
@@ -166,6 +172,7 @@ TITLES = {
     "session-summary": "Session summary",
     "face-sheet": "Client face sheet",
     "record": "Clinical record",
+    "measures": "Measures history",
     "caseload": "Caseload",
     "disclosures": "Accounting of disclosures",
 }

@@ -18,12 +18,19 @@ from sqlalchemy.orm import Session
 from mhsw_desktop.domain.care_team import Category
 from mhsw_desktop.domain.client import Client
 from mhsw_desktop.domain.client_rules import ClientInput
+from mhsw_desktop.domain.measure_defs import DEFINITIONS, MeasureDefinition
 from mhsw_desktop.domain.note import MSE_FIELDS, Note, RiskLevel, Task
 from mhsw_desktop.errors import NotFoundError, UserFacingError
 from mhsw_desktop.services.care_team import DisclosureRow, check_sharing, list_disclosures
 from mhsw_desktop.services.clients import ClientRow, StatusFilter, get_client, list_clients
 from mhsw_desktop.services.collaborators import get_collaborator
 from mhsw_desktop.services.diagnoses import DiagnosisRow, list_diagnoses
+from mhsw_desktop.services.measures import (
+    MeasureRow,
+    change_since_baseline,
+    list_events,
+    list_measures,
+)
 from mhsw_desktop.services.notes import NoteDetail, get_note
 from mhsw_desktop.services.practitioner import get_logo, get_practitioner
 from mhsw_desktop.services.releases import get_release
@@ -173,6 +180,24 @@ class DisclosuresData:
     practice: PracticeHeader
     client: ClientFacts
     disclosures: tuple[DisclosureRow, ...]  # oldest first
+
+
+@dataclass(frozen=True)
+class MeasureSeries:
+    """Every form of one measure for a client, oldest first, with the change since baseline."""
+
+    definition: MeasureDefinition
+    rows: tuple[MeasureRow, ...]
+    change: str = ""
+
+
+@dataclass(frozen=True)
+class MeasuresData:
+    practice: PracticeHeader
+    client: ClientFacts
+    series: tuple[MeasureSeries, ...]
+    #: the practitioner's markers on the trend (medication change, crisis, ...)
+    events: tuple[tuple[date, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -465,6 +490,21 @@ def disclosures_data(session: Session, client_id: uuid.UUID) -> DisclosuresData:
         list_disclosures(session, client_id), key=lambda d: (d.disclosed_on, d.recorded_at)
     )
     return DisclosuresData(practice_header(session), client_facts(session, client_id), tuple(rows))
+
+
+def measures_data(session: Session, client_id: uuid.UUID) -> MeasuresData:
+    """A client's measures by kind (in the order the definitions list them) and markers."""
+    rows = list_measures(session, client_id)
+    series = []
+    for d in DEFINITIONS:
+        mine = tuple(r for r in rows if r.kind == d.key)
+        if mine:
+            change = change_since_baseline(session, client_id, d.key)
+            series.append(MeasureSeries(d, mine, change.summary if change else ""))
+    events = tuple((e.event_date, e.label or e.kind.label) for e in list_events(session, client_id))
+    return MeasuresData(
+        practice_header(session), client_facts(session, client_id), tuple(series), events
+    )
 
 
 def local_time(moment: datetime) -> datetime:

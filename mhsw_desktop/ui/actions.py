@@ -170,6 +170,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         menu="file",
     ),
     ActionSpec(
+        "print_measures",
+        "Print &measures history…",
+        "Print measures history",
+        "Preview, print or save the client's PHQ-9 and GAD-7 scores with their trend charts",
+        None,
+        menu="file",
+    ),
+    ActionSpec(
         "print_disclosures",
         "Print accounting of &disclosures…",
         "Print accounting of disclosures",

@@ -145,12 +145,19 @@ class MainWindow(QMainWindow):
         act["print_face_sheet"].triggered.connect(lambda: self.print_for_client("face-sheet"))
         act["print_record"].triggered.connect(lambda: self.print_for_client("record"))
         act["print_disclosures"].triggered.connect(lambda: self.print_for_client("disclosures"))
+        act["print_measures"].triggered.connect(lambda: self.print_for_client("measures"))
         act["print_today"].triggered.connect(self.print_today)
         act["print_caseload"].triggered.connect(self.print_caseload)
         self.client_view.add_report_actions(
             [
                 act[a]
-                for a in ("print_summary", "print_face_sheet", "print_record", "print_disclosures")
+                for a in (
+                    "print_summary",
+                    "print_face_sheet",
+                    "print_record",
+                    "print_measures",
+                    "print_disclosures",
+                )
             ]
         )
         self.clients.open_requested.connect(self.show_client)
@@ -309,6 +316,7 @@ class MainWindow(QMainWindow):
             "print_summary",
             "print_face_sheet",
             "print_record",
+            "print_measures",
             "print_disclosures",
         ):
             self.actions_by_id[action_id].setEnabled((selected and on_list) or on_client)

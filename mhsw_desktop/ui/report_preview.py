@@ -69,6 +69,7 @@ KIND_TITLES = {
     "record": "Full record",
     "caseload": "Caseload list",
     "disclosures": "Accounting of disclosures",
+    "measures": "Measures history",
 }
 #: the kinds that can carry psychotherapy (process) notes, when asked in that very copy
 PRIVATE_KINDS = frozenset({"session-summary", "record"})

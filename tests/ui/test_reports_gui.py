@@ -349,7 +349,13 @@ def test_print_actions_follow_the_client_selection(qtbot, controller, report_vau
     folder, passphrase, ids = report_vault
     window = unlock(qtbot, controller, folder, passphrase)
     act = window.actions_by_id
-    per_client = ("print_summary", "print_face_sheet", "print_record", "print_disclosures")
+    per_client = (
+        "print_summary",
+        "print_face_sheet",
+        "print_record",
+        "print_measures",
+        "print_disclosures",
+    )
     window.clients.table.clearSelection()
     window.clients.table.setCurrentIndex(window.clients.proxy.index(-1, -1))
     window._selection_changed(False)
@@ -381,6 +387,7 @@ def test_face_sheet_record_and_caseload_open(qtbot, controller, report_vault):
         "print_record": ("Full record — preview", True),
         "print_caseload": ("Caseload list — preview", False),
         "print_disclosures": ("Accounting of disclosures — preview", False),
+        "print_measures": ("Measures history — preview", False),
     }
     for action_id, (title, private) in expected.items():
         window.actions_by_id[action_id].trigger()
@@ -393,6 +400,8 @@ def test_face_sheet_record_and_caseload_open(qtbot, controller, report_vault):
             assert PRIVATE_TEXT not in text_of(dialog._pdf)
         if action_id == "print_caseload":
             assert "Østergaard" in text_of(dialog._pdf)
+        if action_id == "print_measures":
+            assert "No measures have been recorded" in text_of(dialog._pdf)
         if action_id == "print_disclosures":
             assert "No disclosures have been recorded" in text_of(dialog._pdf)
             assert not dialog.recipient_row.isVisibleTo(dialog)

@@ -153,6 +153,14 @@ def _prepare(
         assert request.client_id is not None
         history = data.measures_data(session, request.client_id)
         return (lambda shared: measures.build(history, prepared_for=shared)), {Category.ASSESSMENTS}
+    if kind == "treatment-plan":
+        from mhsw_desktop.reports import treatment_plan
+        from mhsw_desktop.services.treatment_plans import treatment_plan_data
+
+        assert request.client_id is not None
+        plan = treatment_plan_data(session, request.client_id)
+        shares = {Category.TREATMENT_PLAN}
+        return (lambda shared: treatment_plan.build(plan, prepared_for=shared)), shares
     if kind == "caseload":
         from mhsw_desktop.reports import caseload
 
@@ -173,6 +181,7 @@ TITLES = {
     "face-sheet": "Client face sheet",
     "record": "Clinical record",
     "measures": "Measures history",
+    "treatment-plan": "Treatment plan",
     "caseload": "Caseload",
     "disclosures": "Accounting of disclosures",
 }

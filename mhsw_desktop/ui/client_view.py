@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from mhsw_desktop.ui.care_team_pane import CareTeamPane
 from mhsw_desktop.ui.date_edit import OptionalDateEdit
+from mhsw_desktop.ui.measures_pane import MeasuresPane
 from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.record_model import RecordTableModel
 from mhsw_desktop.ui.record_view import RecordTableView
@@ -187,6 +188,9 @@ class ClientView(QWidget):
         self.tabs.setAccessibleName("Timeline or care team")
         self.tabs.addTab(timeline_box, "Time&line")
         self.tabs.addTab(self.care_team, "Care tea&m")
+        self.measures = MeasuresPane(runner, self)
+        self.measures.problem.connect(self.problem)
+        self.tabs.addTab(self.measures, "Meas&ures")
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.tabs)
@@ -199,6 +203,7 @@ class ClientView(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.facts)
         layout.addWidget(self.important)
+        layout.addWidget(self.measures.alert_banner)
         layout.addWidget(splitter, 1)
         shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Back), self)
         shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -234,6 +239,7 @@ class ClientView(QWidget):
         self.client_id = client_id
         self.load()
         self.care_team.show_client(client_id)
+        self.measures.show_client(client_id)
 
     def load(self) -> None:
         client_id = self.client_id
@@ -303,6 +309,7 @@ class ClientView(QWidget):
         self.timeline.clear()
         self.diagnoses.clear()
         self.care_team.clear()
+        self.measures.clear()
         self.count.setText("")
         self.kind.setCurrentIndex(0)
         self.date_from.set_value(None)

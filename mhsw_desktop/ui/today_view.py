@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mhsw_desktop.ui.measure_alerts_box import MeasureAlertsBox
 from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.record_model import RecordTableModel
 from mhsw_desktop.ui.record_view import RecordTableView
@@ -132,8 +133,13 @@ class TodayView(QWidget):
         releases_layout = QVBoxLayout(self.releases_box)
         releases_layout.addWidget(self.release_table)
 
+        self.measure_alerts = MeasureAlertsBox(runner, self)
+        self.measure_alerts.open_client_requested.connect(self.open_client_requested)
+        self.measure_alerts.problem.connect(self.problem)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
+        layout.addWidget(self.measure_alerts)
         layout.addWidget(self.recovered_box)
         layout.addWidget(task_box, 1)
         layout.addWidget(self.releases_box, 1)
@@ -145,6 +151,7 @@ class TodayView(QWidget):
     def load(self) -> None:
         if self.runner.vault is None:
             return
+        self.measure_alerts.load()
         if self._loading:
             self._again = True
             return
@@ -191,6 +198,7 @@ class TodayView(QWidget):
         self.unsigned.clear()
         self.recovered.clear()
         self.releases.clear()
+        self.measure_alerts.clear()
         self._show_empty()
 
     def _show_empty(self) -> None:
@@ -217,6 +225,7 @@ class TodayView(QWidget):
 
     def focus_first(self) -> None:
         for table in (
+            self.measure_alerts.table,
             self.recovered_table,
             self.task_table,
             self.release_table,

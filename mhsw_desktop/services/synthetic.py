@@ -264,11 +264,12 @@ def fill_demo(
 
     With ``notes_per_client``, each client also gets that many notes in every template
     (most signed, some drafts and addenda), diagnoses and follow-up tasks, a care team
-    with releases and coordination contacts, and the practitioner profile is filled in so
-    that notes can be signed.
+    with releases and coordination contacts, PHQ-9 and GAD-7 series with trend events, and
+    the practitioner profile is filled in so that notes can be signed.
     """
     from mhsw_desktop.services.practitioner import PractitionerInput, save_practitioner
     from mhsw_desktop.services.synthetic_care import add_directory, add_synthetic_care_team
+    from mhsw_desktop.services.synthetic_measures import add_synthetic_measures
     from mhsw_desktop.services.synthetic_notes import (
         SIGNER,
         add_synthetic_clinical_data,
@@ -290,6 +291,7 @@ def fill_demo(
             ),
         )
     directory = add_directory(session) if notes_per_client else []
+    measures_rng = random.Random(seed + 2)  # its own: the other synthetic data stay as they were
     for data in synthetic_clients(clients, seed, day):
         client_id = add_client(session, data, today=day)
         if notes_per_client:
@@ -297,4 +299,5 @@ def fill_demo(
             add_synthetic_notes(session, client_id, intake, rng, notes=notes_per_client, today=day)
             add_synthetic_clinical_data(session, client_id, intake, rng, today=day)
             add_synthetic_care_team(session, client_id, intake, directory, rng, today=day)
+            add_synthetic_measures(session, client_id, intake, measures_rng, today=day)
     return clients

@@ -178,6 +178,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         menu="file",
     ),
     ActionSpec(
+        "print_treatment_plan",
+        "Print &treatment plan…",
+        "Print treatment plan",
+        "Preview, print or save the client's current treatment plan with a line for the "
+        "client's signature",
+        None,
+        menu="file",
+    ),
+    ActionSpec(
         "print_disclosures",
         "Print accounting of &disclosures…",
         "Print accounting of disclosures",
@@ -243,6 +252,65 @@ PREVIEW_ACTIONS: tuple[ActionSpec, ...] = (
     ),
 )  # fmt: skip
 
+#: the treatment-plan pane's own actions (its buttons); the pane builds them
+PLAN_ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec(
+        "start_plan", "&Start a plan", "Start a treatment plan",
+        "Start this client's treatment plan: version 1, a draft", None, menu="plan",
+    ),
+    ActionSpec(
+        "plan_details", "Plan detail&s…", "Plan details",
+        "The plan date, the review date and the summary of the draft", None, menu="plan",
+    ),
+    ActionSpec(
+        "add_problem", "Add pro&blem…", "Add problem",
+        "Add a problem (need) the plan addresses", None, menu="plan",
+    ),
+    ActionSpec(
+        "add_goal", "Add &goal…", "Add goal",
+        "Add a measurable goal to the selected problem", None, menu="plan",
+    ),
+    ActionSpec(
+        "add_objective", "Add ob&jective…", "Add objective",
+        "Add an objective with a target date to the selected goal", None, menu="plan",
+    ),
+    ActionSpec(
+        "add_intervention", "Add inter&vention…", "Add intervention",
+        "Add an intervention, and who is responsible, to the selected goal", None, menu="plan",
+    ),
+    ActionSpec(
+        "edit_plan_item", "E&dit…", "Edit the selected plan item",
+        "Change the selected problem, goal, objective or intervention", None, menu="plan",
+    ),
+    ActionSpec(
+        "remove_plan_item", "Remove…", "Remove the selected plan item",
+        "Remove the selected item of the draft, with everything under it",
+        StandardKey.Delete, menu="plan",
+    ),
+    ActionSpec(
+        "sign_plan", "Sign…", "Sign the treatment plan",
+        "Sign this version (your passphrase again): it is frozen from then on", None,
+        menu="plan",
+    ),
+    ActionSpec(
+        "client_signed", "Client signat&ure…", "Record the client's signature date",
+        "Record the day the client signed this version", None, menu="plan",
+    ),
+    ActionSpec(
+        "start_review", "Start revie&w", "Start a review",
+        "A new draft version copied from the last signed one", None, menu="plan",
+    ),
+    ActionSpec(
+        "link_note", "Lin&k a note…", "Link a session note to the selected goal",
+        "Say that a session note worked on the selected goal", None, menu="plan",
+    ),
+    ActionSpec(
+        "compare_versions", "Compare wit&h previous", "Compare with the previous version",
+        "What was added, removed or changed since the version before the selected one",
+        None, menu="plan",
+    ),
+)  # fmt: skip
+
 #: further keys for an action: the platform's own zoom keys (Ctrl++ on most keyboards)
 EXTRA_SHORTCUTS: dict[str, tuple[QKeySequence.StandardKey, ...]] = {
     "zoom_in": (StandardKey.ZoomIn,),
@@ -278,7 +346,7 @@ def build_actions(parent: QWidget, specs: tuple[ActionSpec, ...] = ACTIONS) -> d
 
 
 def spec_of(action_id: str) -> ActionSpec:
-    return next(s for s in (*ACTIONS, *PREVIEW_ACTIONS) if s.id == action_id)
+    return next(s for s in (*ACTIONS, *PREVIEW_ACTIONS, *PLAN_ACTIONS) if s.id == action_id)
 
 
 def accessible_name(action_id: str) -> str:

@@ -32,6 +32,7 @@ from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.record_model import RecordTableModel
 from mhsw_desktop.ui.record_view import RecordTableView
 from mhsw_desktop.ui.timeline import KINDS, TimelineModel
+from mhsw_desktop.ui.treatment_plan_pane import TreatmentPlanPane
 from mhsw_desktop.ui.widgets import plain_label, scaled_font
 
 
@@ -185,9 +186,12 @@ class ClientView(QWidget):
         self.care_team = CareTeamPane(runner, self)
         self.care_team.problem.connect(self.problem)
         self.tabs = QTabWidget(self)
-        self.tabs.setAccessibleName("Timeline or care team")
+        self.treatment_plan = TreatmentPlanPane(runner, self)
+        self.treatment_plan.problem.connect(self.problem)
+        self.tabs.setAccessibleName("Timeline, care team or treatment plan")
         self.tabs.addTab(timeline_box, "Time&line")
         self.tabs.addTab(self.care_team, "Care tea&m")
+        self.tabs.addTab(self.treatment_plan, "Treatment plan")
         self.measures = MeasuresPane(runner, self)
         self.measures.problem.connect(self.problem)
         self.tabs.addTab(self.measures, "Meas&ures")
@@ -239,6 +243,7 @@ class ClientView(QWidget):
         self.client_id = client_id
         self.load()
         self.care_team.show_client(client_id)
+        self.treatment_plan.show_client(client_id)
         self.measures.show_client(client_id)
 
     def load(self) -> None:
@@ -309,6 +314,7 @@ class ClientView(QWidget):
         self.timeline.clear()
         self.diagnoses.clear()
         self.care_team.clear()
+        self.treatment_plan.clear()
         self.measures.clear()
         self.count.setText("")
         self.kind.setCurrentIndex(0)

@@ -146,6 +146,9 @@ class MainWindow(QMainWindow):
         act["print_record"].triggered.connect(lambda: self.print_for_client("record"))
         act["print_disclosures"].triggered.connect(lambda: self.print_for_client("disclosures"))
         act["print_measures"].triggered.connect(lambda: self.print_for_client("measures"))
+        act["print_treatment_plan"].triggered.connect(
+            lambda: self.print_for_client("treatment-plan")
+        )
         act["print_today"].triggered.connect(self.print_today)
         act["print_caseload"].triggered.connect(self.print_caseload)
         self.client_view.add_report_actions(
@@ -156,6 +159,7 @@ class MainWindow(QMainWindow):
                     "print_face_sheet",
                     "print_record",
                     "print_measures",
+                    "print_treatment_plan",
                     "print_disclosures",
                 )
             ]
@@ -317,6 +321,7 @@ class MainWindow(QMainWindow):
             "print_face_sheet",
             "print_record",
             "print_measures",
+            "print_treatment_plan",
             "print_disclosures",
         ):
             self.actions_by_id[action_id].setEnabled((selected and on_list) or on_client)

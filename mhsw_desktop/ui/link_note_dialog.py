@@ -1,0 +1,48 @@
+"""Choose a session note of the client to link to a treatment-plan goal."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from mhsw_desktop.ui.widgets import accept_cancel, plain_label
+
+
+class LinkNoteDialog(QDialog):
+    """``notes`` are (note id, "2025-06-02 SOAP note") of the client, newest first."""
+
+    chosen = Signal(object)
+
+    def __init__(
+        self, goal: str, notes: Sequence[tuple[uuid.UUID, str]], parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Link a session note")
+        self.setObjectName("link_note_dialog")
+        intro = plain_label(f"Which session worked on this goal?\n{goal}", self)
+        intro.setWordWrap(True)
+        self.note = QComboBox(self)
+        self.note.setAccessibleName("Session note")
+        for note_id, text in notes:
+            self.note.addItem(text, note_id)
+        label = QLabel("&Note:", self)
+        label.setBuddy(self.note)
+        form = QFormLayout()
+        form.addRow(label, self.note)
+        self.buttons, self.ok = accept_cancel(self, "&Link", "Link", self._link)
+        self.ok.setEnabled(bool(notes))
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        if not notes:
+            layout.addWidget(plain_label("This client has no session notes yet.", self))
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+
+    def _link(self) -> None:
+        note_id = self.note.currentData()
+        if note_id is not None:
+            self.accept()
+            self.chosen.emit(note_id)

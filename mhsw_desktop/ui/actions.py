@@ -293,7 +293,7 @@ PLAN_ACTIONS: tuple[ActionSpec, ...] = (
         menu="plan",
     ),
     ActionSpec(
-        "client_signed", "Client signat&ure…", "Record the client's signature date",
+        "client_signed", "Client signature…", "Record the client's signature date",
         "Record the day the client signed this version", None, menu="plan",
     ),
     ActionSpec(

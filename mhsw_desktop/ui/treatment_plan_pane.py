@@ -73,6 +73,7 @@ class TreatmentPlanPane(QWidget):
         for spec in PLAN_ACTIONS:
             action = make_action(spec, self)
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.setIconText(spec.text)  # a tool button shows it, mnemonic and all
             self.actions_by_id[spec.id] = action
             button = QToolButton(self)
             button.setDefaultAction(action)

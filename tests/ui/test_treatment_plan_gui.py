@@ -97,6 +97,7 @@ def test_build_sign_review_and_compare(qtbot, qtmodeltester, controller, plan_va
     qtbot.waitUntil(lambda: pane.plan is not None and pane.shown is not None)
     assert pane.state.text().startswith("Version 1 · Draft (not signed)")
     assert not pane.buttons["start_plan"].isVisible()
+    assert pane.buttons["add_goal"].text() == "Add &goal…"  # from the registry, mnemonic kept
 
     # a problem, a measurable goal, an objective with a date, an intervention
     problem = add(qtbot, pane, "add_problem", "Low <b>mood</b> & isolation")

@@ -3,12 +3,14 @@ version, its review date, the practitioner's signature and a line for the client
 
 from __future__ import annotations
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from mhsw_desktop.domain.measure_defs import definition
 from mhsw_desktop.reports.base import (
     RULE,
+    KeepWithNext,
     PageMark,
     Pdf,
     ReportDocument,
@@ -29,6 +31,9 @@ from mhsw_desktop.services.report_data import PreparedFor
 from mhsw_desktop.services.treatment_plans import GoalView, TreatmentPlanData, VersionView
 
 TITLE = "Treatment plan"
+#: a description longer than this goes under its heading, not into it (a heading must fit
+#: on a page: it is kept with what follows)
+HEADING_CHARS = 240
 
 
 def measure_name(kind: str) -> str:
@@ -60,6 +65,19 @@ def _review(data: TreatmentPlanData) -> str:
     return text
 
 
+def _heading(label: str, text: str, style: ParagraphStyle, st: Styles) -> list[Flowable]:
+    """ "Goal 1.1: text" as a heading, or "Goal 1.1" with a long text under it."""
+    if len(text) <= HEADING_CHARS:
+        return [Paragraph(f"{para(label)}: {para(text)}", style)]
+    return [Paragraph(para(label), style), Paragraph(para(text), st.body)]
+
+
+def _rows_split(table: Table) -> Table:
+    """A row taller than a page (a very long objective) splits across pages."""
+    table.splitInRow = 1
+    return table
+
+
 def _goal_blocks(number: str, goal: GoalView, st: Styles, width: float) -> list[Flowable]:
     measured = ""
     if goal.measure_kind:
@@ -68,7 +86,7 @@ def _goal_blocks(number: str, goal: GoalView, st: Styles, width: float) -> list[
             measured += f", target {goal.target_score} or below"
     facts = " · ".join(p for p in (f"Status: {goal.status.label}", measured) if p)
     head: list[Flowable] = [
-        Paragraph(f"Goal {number}: {para(goal.description)}", st.subheading),
+        *_heading(f"Goal {number}", goal.description, st.subheading, st),
         Paragraph(para(facts), st.small),
     ]
     out: list[Flowable] = []
@@ -79,11 +97,13 @@ def _goal_blocks(number: str, goal: GoalView, st: Styles, width: float) -> list[
             for o in goal.objectives
         ]
         out.append(
-            grid(
-                ("", "Objective", "Target date", "Status"),
-                rows,
-                st,
-                (width * 0.08, width * 0.6, width * 0.15, width * 0.17),
+            _rows_split(
+                grid(
+                    ("", "Objective", "Target date", "Status"),
+                    rows,
+                    st,
+                    (width * 0.08, width * 0.6, width * 0.15, width * 0.17),
+                )
             )
         )
     else:
@@ -100,14 +120,16 @@ def _goal_blocks(number: str, goal: GoalView, st: Styles, width: float) -> list[
             for i in goal.interventions
         ]
         out.append(
-            grid(
-                ("Intervention", "Who is responsible", "How often", "Objective"),
-                rows,
-                st,
-                (width * 0.5, width * 0.2, width * 0.18, width * 0.12),
+            _rows_split(
+                grid(
+                    ("Intervention", "Who is responsible", "How often", "Objective"),
+                    rows,
+                    st,
+                    (width * 0.5, width * 0.2, width * 0.18, width * 0.12),
+                )
             )
         )
-    return [KeepTogether([*head, out[0]]), *out[1:], Spacer(1, 0.15 * cm)]
+    return [KeepWithNext([*head, out[0]]), *out[1:], Spacer(1, 0.15 * cm)]
 
 
 def plan_blocks(data: TreatmentPlanData, st: Styles, width: float) -> list[Flowable]:
@@ -118,7 +140,7 @@ def plan_blocks(data: TreatmentPlanData, st: Styles, width: float) -> list[Flowa
     if not version.problems:
         out.append(Paragraph("No problems have been written into this plan yet.", st.body))
     for p_index, problem in enumerate(version.problems, start=1):
-        out.append(Paragraph(f"Problem {p_index}: {para(problem.description)}", st.heading))
+        out += _heading(f"Problem {p_index}", problem.description, st.heading, st)
         if problem.diagnosis:
             out.append(Paragraph(f"Related diagnosis: {para(problem.diagnosis)}", st.small))
         if not problem.goals:

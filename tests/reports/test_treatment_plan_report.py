@@ -139,3 +139,32 @@ def test_mhsw_report_treatment_plan_writes_the_file(tmp_path: Path) -> None:
                   "-o", str(out), stdin=f"{PASSPHRASE}\n")  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert in_order(text_of(out.read_bytes()), "Treatment plan", "Problem 1", "Problem 2")
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "said <sigh> often",
+        "A&O x3 </para> <unclosed",
+        '<img src="//server/share/x.png"/> <a href="file:///etc">x</a>',
+        "bidi \u202eevil\u202c and a bell \x07 and a NUL-free line\nsecond line",
+        "W" * 3000,
+    ],
+)
+def test_hostile_text_in_every_field_prints_as_text(vault: Vault, hostile: str) -> None:
+    with vault.unit_of_work() as s:
+        client = add_client(s, ClientInput("Ana", "González", date(1985, 3, 14)))
+        version = tp.create_plan(s, client, summary=hostile)
+        problem = tp.add_problem(s, version, ProblemInput(hostile))
+        goal = tp.add_goal(s, problem, GoalInput(hostile, measure_kind="phq9"))
+        tp.add_objective(s, goal, ObjectiveInput(hostile))
+        tp.add_intervention(s, goal, InterventionInput(hostile, hostile[:200], hostile[:200]))
+    with vault.session() as s:
+        pdf = make_report(s, ReportRequest("treatment-plan", client))
+    text = text_of(pdf.data)
+    if "<" in hostile:
+        assert hostile.split("\n")[0].split(" ")[0] in text
+        assert "<sigh>" in text or "<img" in text or "</para>" in text
+    if hostile.startswith("WWW"):  # printed whole, wrapped, on as many pages as it takes
+        assert text.count("W") >= 5 * len(hostile)  # pages break it, footers between
+    assert pdf.pages >= 1

@@ -894,6 +894,31 @@ def start_review(session: Session, client_id: uuid.UUID, *, today: date | None =
     return version.id
 
 
+def discard_review(session: Session, version_id: uuid.UUID) -> None:
+    """Drop a review's draft (version 2 or later) with its items; the signed versions stay.
+
+    Version 1 is never discarded: while it is a draft it is simply edited.
+    """
+    version = _draft(session, version_id)
+    if version.version_number == 1:
+        raise ValidationError(
+            {"version": "version 1 is the plan itself: change its draft instead of discarding it"}
+        )
+    now = utcnow()
+    goals = select(PlanGoal.id).where(PlanGoal.version_id == version.id)
+    for link in session.scalars(
+        select(NoteGoalLink).where(
+            NoteGoalLink.goal_id.in_(goals), NoteGoalLink.deleted_at.is_(None)
+        )
+    ):
+        link.deleted_at = now
+    for model in (PlanIntervention, PlanObjective, PlanGoal, PlanProblem):
+        for row in session.scalars(_live(model, version.id)):
+            row.deleted_at = now
+    version.deleted_at = now
+    session.flush()
+
+
 def _copy_items(session: Session, source_id: uuid.UUID, target_id: uuid.UUID) -> None:
     new_ids: dict[uuid.UUID, uuid.UUID] = {}
 

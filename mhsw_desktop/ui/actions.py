@@ -301,6 +301,10 @@ PLAN_ACTIONS: tuple[ActionSpec, ...] = (
         "A new draft version copied from the last signed one", None, menu="plan",
     ),
     ActionSpec(
+        "discard_review", "Discard review…", "Discard this review",
+        "Drop this review's draft; the signed versions stay as they are", None, menu="plan",
+    ),
+    ActionSpec(
         "link_note", "Lin&k a note…", "Link a session note to the selected goal",
         "Say that a session note worked on the selected goal", None, menu="plan",
     ),

@@ -95,6 +95,7 @@ class TreatmentPlanPane(QWidget):
         act["sign_plan"].triggered.connect(self.sign)
         act["client_signed"].triggered.connect(self.record_client_signature)
         act["start_review"].triggered.connect(self.start_review)
+        act["discard_review"].triggered.connect(self.discard_review)
         act["link_note"].triggered.connect(self.link_note)
         act["compare_versions"].triggered.connect(self.compare)
 
@@ -147,7 +148,7 @@ class TreatmentPlanPane(QWidget):
         ):  # fmt: skip
             side.addWidget(self.buttons[action_id])
         side.addSpacing(self.fontMetrics().height() // 2)
-        for action_id in ("sign_plan", "client_signed", "start_review"):
+        for action_id in ("sign_plan", "client_signed", "start_review", "discard_review"):
             side.addWidget(self.buttons[action_id])
         side.addStretch(1)
         plan_box = QGroupBox("Current version", self)
@@ -391,11 +392,17 @@ class TreatmentPlanPane(QWidget):
             shown_signed and self.shown is not None and self.shown.client_signed_on is None
         )
         act["start_review"].setEnabled(has_plan and self.plan.current.signed)
+        act["discard_review"].setEnabled(
+            draft and self.shown is not None and self.shown.version_number > 1
+        )
         act["compare_versions"].setEnabled(self.shown is not None and self.shown.version_number > 1)
         for action_id in ("plan_details", "add_problem", "add_goal", "add_objective",
                           "add_intervention", "edit_plan_item", "remove_plan_item", "link_note",
                           "sign_plan", "client_signed", "start_review"):  # fmt: skip
             self.buttons[action_id].setVisible(has_plan)
+        self.buttons["discard_review"].setVisible(
+            draft and self.shown is not None and self.shown.version_number > 1
+        )
 
     @staticmethod
     def _goal_or_problem(kind: str | None, under: str) -> bool:
@@ -582,6 +589,42 @@ class TreatmentPlanPane(QWidget):
         self.runner.query(
             lambda s: start_review(s, client_id), None, self._failed, changes="treatment_plans"
         )
+
+    def discard_review(self) -> Any:
+        if not self.editable() or self.shown.version_number < 2:
+            return None
+        version_id = self.shown.id
+        box = QMessageBox(self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Discard review")
+        box.setText(
+            f"Discard the draft of version {self.shown.version_number} and everything changed "
+            "in it? The signed versions stay as they are, and its number is not used again."
+        )
+        discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
+        discard.setAccessibleName("Discard the review")
+        keep = box.addButton("&Keep", QMessageBox.ButtonRole.RejectRole)
+        keep.setAccessibleName("Keep")
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def decided() -> None:
+            if box.clickedButton() is discard and self.runner.vault is not None:
+                from mhsw_desktop.services.treatment_plans import discard_review
+
+                self.shown = None
+                self.runner.query(
+                    lambda s: discard_review(s, version_id),
+                    None,
+                    self._failed,
+                    changes="treatment_plans",
+                )
+
+        box.finished.connect(decided)
+        box.open()
+        return box
 
     def link_note(self) -> Any:
         kind, goal = self._selected()

@@ -280,3 +280,22 @@ def test_removing_a_goal_takes_what_is_under_it(vault: Vault, client: uuid.UUID)
     assert v.problems[0].goals == ()
     with pytest.raises(ValidationError, match="kind"), vault.unit_of_work() as s:
         tp.remove_item(s, "plan", ids["version"])
+
+
+def test_a_review_can_be_discarded_and_version_1_cannot(vault: Vault, client: uuid.UUID) -> None:
+    ids = build_plan(vault, client)
+    with pytest.raises(ValidationError, match="version 1 is the plan"), vault.unit_of_work() as s:
+        tp.discard_review(s, ids["version"])
+    with vault.unit_of_work() as s:
+        tp.sign_version(s, ids["version"], SIGNER, now=NOON)
+        second = tp.start_review(s, client, today=TODAY)
+        tp.add_problem(s, second, ProblemInput("Started by mistake"))
+        tp.discard_review(s, second)
+        plan = tp.get_plan(s, client, TODAY)
+        assert plan is not None
+        assert [v.version_number for v in plan.versions] == [1]
+        assert plan.current.id == ids["version"] and plan.current.signed
+        third = tp.start_review(s, client, today=TODAY)  # a discarded number is not reused
+        assert tp.get_version(s, third).version_number == 3
+    with pytest.raises(PlanSignedError), vault.unit_of_work() as s:
+        tp.discard_review(s, ids["version"])

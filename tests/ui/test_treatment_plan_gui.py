@@ -199,9 +199,23 @@ def test_build_sign_review_and_compare(qtbot, qtmodeltester, controller, plan_va
     assert unnamed(comparing) == []
     comparing.reject()
 
+    # a review can be dropped, asking first; the default answer keeps it
+    assert pane.buttons["discard_review"].isVisible()
+    asking = pane.discard_review()
+    asking.defaultButton().click()
+    qtbot.waitUntil(window.runner.idle)
+    assert pane.plan.current.version_number == 2
+    asking = pane.discard_review()
+    next(b for b in asking.buttons() if b.text() == "&Discard").click()
+    qtbot.waitUntil(lambda: pane.shown is not None and pane.shown.version_number == 1)
+    assert pane.history.rowCount() == 1 and pane.shown.signed
+    pane.actions_by_id["start_review"].trigger()
+    qtbot.waitUntil(lambda: pane.shown is not None and pane.shown.version_number == 3)
+    assert not pane.shown.signed and pane.history.rowCount() == 2
+
     # an earlier version shows read-only from the history
     pane.history_table.selectRow(pane.history.row_of(pane.plan.versions[1].id))
-    qtbot.waitUntil(lambda: pane.shown.version_number == 1)
+    qtbot.waitUntil(lambda: pane.shown is not None and pane.shown.version_number == 1)
     assert "an earlier version (read-only)" in pane.state.text()
     assert not pane.actions_by_id["add_problem"].isEnabled()
 

@@ -173,6 +173,7 @@ class MainWindow(QMainWindow):
         self.client_view.problem.connect(self.show_problem)
         self.today.open_note_requested.connect(self.open_note)
         self.today.open_client_requested.connect(self.show_client)
+        self.today.plan_reviews.open_plan_requested.connect(self.show_treatment_plan)
         self.today.add_task_requested.connect(lambda: self.add_task(None))
         self.today.problem.connect(self.show_problem)
         self.search.open_note_requested.connect(self.open_note)
@@ -249,6 +250,14 @@ class MainWindow(QMainWindow):
         self._last_client = client_id
         self.show_view(self.client_view)
         self.client_view.table.setFocus()
+
+    def show_treatment_plan(self, client_id: Any) -> None:
+        """The client view on its treatment plan tab."""
+        if self.runner.vault is None:
+            return
+        self.show_client(client_id)
+        self.client_view.tabs.setCurrentWidget(self.client_view.treatment_plan)
+        self.client_view.treatment_plan.tree.setFocus()
 
     def find_in_view(self) -> None:
         if self.stack.currentWidget() is self.search:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from mhsw_desktop.ui.measure_alerts_box import MeasureAlertsBox
 from mhsw_desktop.ui.operations import OperationRunner, user_message
+from mhsw_desktop.ui.plan_reviews_box import PlanReviewsBox
 from mhsw_desktop.ui.record_model import RecordTableModel
 from mhsw_desktop.ui.record_view import RecordTableView
 from mhsw_desktop.ui.release_model import ATTENTION_COLUMNS, StatusTableModel
@@ -136,6 +137,8 @@ class TodayView(QWidget):
         self.measure_alerts = MeasureAlertsBox(runner, self)
         self.measure_alerts.open_client_requested.connect(self.open_client_requested)
         self.measure_alerts.problem.connect(self.problem)
+        self.plan_reviews = PlanReviewsBox(runner, self)
+        self.plan_reviews.problem.connect(self.problem)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -143,6 +146,7 @@ class TodayView(QWidget):
         layout.addWidget(self.recovered_box)
         layout.addWidget(task_box, 1)
         layout.addWidget(self.releases_box, 1)
+        layout.addWidget(self.plan_reviews)
         layout.addWidget(unsigned_box, 1)
         runner.changed.connect(self._records_changed)
         self.clear()
@@ -152,6 +156,7 @@ class TodayView(QWidget):
         if self.runner.vault is None:
             return
         self.measure_alerts.load()
+        self.plan_reviews.load()
         if self._loading:
             self._again = True
             return
@@ -199,6 +204,7 @@ class TodayView(QWidget):
         self.recovered.clear()
         self.releases.clear()
         self.measure_alerts.clear()
+        self.plan_reviews.clear()
         self._show_empty()
 
     def _show_empty(self) -> None:
@@ -229,6 +235,7 @@ class TodayView(QWidget):
             self.recovered_table,
             self.task_table,
             self.release_table,
+            self.plan_reviews.table,
             self.unsigned_table,
         ):
             if table.isVisible():

@@ -253,3 +253,43 @@ def test_lock_closes_the_plan_dialogs_and_forgets_the_plan(qtbot, controller, pl
     assert pane.model.rowCount() == 0 and pane.history.rowCount() == 0
     assert pane.state.text() == ""
     assert not any(a.isEnabled() for a in pane.actions_by_id.values())
+
+
+def test_plans_past_their_review_date_are_in_the_today_view(qtbot, controller, vault_factory):
+    from datetime import datetime
+
+    from mhsw_desktop.services import treatment_plans as tp
+    from mhsw_desktop.services.clients import add_client
+    from mhsw_desktop.services.practitioner import Signer
+    from tests.conftest import TEST_PASSPHRASE
+
+    vault, _recovery = vault_factory()
+    started = TODAY - timedelta(days=tp.REVIEW_INTERVAL_DAYS + 5)
+    with vault.unit_of_work() as s:
+        ana = add_client(s, sample_client())
+        add_client(s, sample_client("Earl", "Pruitt", date(1950, 6, 7)))
+        version = tp.create_plan(s, ana, plan_date=started)
+        problem = tp.add_problem(s, version, tp.ProblemInput("Low mood"))
+        goal = tp.add_goal(s, problem, tp.GoalInput("Mood lifts"))
+        tp.add_objective(s, goal, tp.ObjectiveInput("Walk daily"))
+        tp.sign_version(s, version, Signer("Jordan Reyes", "LCSW"),
+                        now=datetime.combine(started, datetime.min.time()))  # fmt: skip
+    folder = vault.folder
+    vault.lock()
+    window = unlock(qtbot, controller, folder, TEST_PASSPHRASE)
+    window.show_view(window.today)
+    box = window.today.plan_reviews
+    qtbot.waitUntil(lambda: box.reviews.rowCount() == 1 and box.isVisible())
+    row = box.reviews.row_at(0)
+    assert (row.client_name, row.days_overdue) == ("González, Ana", 5)
+    assert box.reviews.index(0, 3).data() == "5 days"
+    assert unnamed(window) == []
+    box.table.selectRow(0)
+    box.table.open_requested.emit(row)
+    pane = window.client_view.treatment_plan
+    assert window.client_view.tabs.currentWidget() is pane
+    qtbot.waitUntil(lambda: pane.plan is not None and window.runner.idle())
+    assert pane.overdue.isVisible() and "Review overdue" in pane.overdue.text()
+    with qtbot.waitSignal(controller.locked, timeout=5000):
+        controller.lock()
+    assert box.reviews.rowCount() == 0 and not box.isVisible()

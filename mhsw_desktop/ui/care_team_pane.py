@@ -1,6 +1,10 @@
 """A client's care team in the client view: who is on the team and what may be shared with
 them, the client's releases of information (status computed by the service, shown in
-words), the coordination log, and the accounting of disclosures (read-only)."""
+words), the coordination log, and the accounting of disclosures (read-only).
+
+Team memberships, releases and contacts open for editing on Enter or a double-click and
+ask before deleting on the Delete key (or their buttons); whether a change or a deletion
+is allowed is the service's call, and its refusal is shown in its own words."""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTabWidget,
@@ -89,13 +94,23 @@ class CareTeamPane(QWidget):
         self.runner = runner
         self.client_id: uuid.UUID | None = None
         self._generation = 0
+        #: a release to select once the rows are in (opened from the Today view)
+        self._release_wanted: uuid.UUID | None = None
 
         # the team
         self.team = StatusTableModel(TEAM_COLUMNS, 5, lambda r: r.release_status, self)
         self.team_table = self._table(self.team, "Care team", "care_team", stretch=5)
         self.add_member = self._button("A&dd to team…", "Add to care team", self._add_member)
+        self.edit_member = self._button(
+            "Edit…", "Edit the selected team membership", self.edit_member_row
+        )
         self.end_member = self._button(
             "End mem&bership…", "End the selected team membership", self._end_member
+        )
+        self.remove_member = self._button(
+            "Remove…",
+            "Remove the selected team membership (entered by mistake)",
+            self.remove_member_row,
         )
         self.directory = self._button(
             "Director&y…", "Open the collaborator directory", self._open_directory
@@ -103,7 +118,8 @@ class CareTeamPane(QWidget):
         self.team_empty = plain_label("No one is on this client's care team yet.", self)
         team_box = self._box(
             "Care team", self.team_table, self.team_empty,
-            (self.add_member, self.end_member, self.directory),
+            (self.add_member, self.edit_member, self.end_member, self.remove_member,
+             self.directory),
         )  # fmt: skip
 
         # releases
@@ -112,21 +128,35 @@ class CareTeamPane(QWidget):
         self.add_release = self._button(
             "Add relea&se…", "Add release of information", self._add_release
         )
+        self.edit_release = self._button(
+            "Edit…", "Edit the selected release of information", self.edit_release_row
+        )
         self.revoke = self._button(
             "Re&voke…", "Revoke the selected release of information", self._revoke
+        )
+        self.delete_release = self._button(
+            "Delete…",
+            "Delete the selected release of information (entered by mistake)",
+            self.delete_release_row,
         )
         self.releases_empty = plain_label(
             "No releases of information: nothing may be shared with anyone.", self
         )
         release_box = self._box(
             "Releases of information", self.release_table, self.releases_empty,
-            (self.add_release, self.revoke),
+            (self.add_release, self.edit_release, self.revoke, self.delete_release),
         )  # fmt: skip
 
         # coordination log and disclosures
         self.contacts = RecordTableModel(CONTACT_COLUMNS, self)
         self.contact_table = self._table(self.contacts, "Coordination log", "contacts", 4)
         self.log_contact = self._button("Lo&g contact…", "Log contact", self._log_contact)
+        self.edit_contact = self._button(
+            "Edit…", "Edit the selected contact", self.edit_contact_row
+        )
+        self.delete_contact = self._button(
+            "Delete…", "Delete the selected contact (logged by mistake)", self.delete_contact_row
+        )
         self.contacts_empty = plain_label("No contacts logged yet.", self)
         contact_page = QWidget(self)
         contact_layout = QHBoxLayout(contact_page)
@@ -135,7 +165,8 @@ class CareTeamPane(QWidget):
         column.addWidget(self.contacts_empty)
         contact_layout.addLayout(column, 1)
         contact_buttons = QVBoxLayout()
-        contact_buttons.addWidget(self.log_contact)
+        for button in (self.log_contact, self.edit_contact, self.delete_contact):
+            contact_buttons.addWidget(button)
         contact_buttons.addStretch(1)
         contact_layout.addLayout(contact_buttons)
         self.disclosures = RecordTableModel(DISCLOSURE_COLUMNS, self)
@@ -162,9 +193,15 @@ class CareTeamPane(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
 
-        for table in (self.team_table, self.release_table):
+        for table, edit, delete in (
+            (self.team_table, self.edit_member_row, self.remove_member_row),
+            (self.release_table, self.edit_release_row, self.delete_release_row),
+            (self.contact_table, self.edit_contact_row, self.delete_contact_row),
+        ):
             table.selectionModel().selectionChanged.connect(self._update_buttons)
             table.model().modelReset.connect(self._update_buttons)
+            table.open_requested.connect(edit)
+            table.delete_requested.connect(delete)
         runner.changed.connect(self._records_changed)
         self.clear()
 
@@ -184,7 +221,7 @@ class CareTeamPane(QWidget):
     def _button(self, text: str, name: str, slot: Any) -> QPushButton:
         button = QPushButton(text, self)
         button.setAccessibleName(name)
-        button.clicked.connect(slot)
+        button.clicked.connect(lambda: slot())
         return button
 
     def _box(
@@ -251,6 +288,18 @@ class CareTeamPane(QWidget):
         for widget in (self.add_member, self.directory, self.add_release, self.log_contact):
             widget.setEnabled(True)
         self._update_buttons()
+        wanted, self._release_wanted = self._release_wanted, None
+        if wanted is not None and self.releases.row_of(wanted) >= 0:
+            self.release_table.selectRow(self.releases.row_of(wanted))
+            if self.isVisible():
+                self.release_table.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def select_release(self, release_id: uuid.UUID) -> None:
+        """Select (and focus) a release of the client being shown, once it is loaded."""
+        if self.releases.row_of(release_id) >= 0:
+            self.release_table.selectRow(self.releases.row_of(release_id))
+            self.release_table.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._release_wanted = release_id
 
     def _show_empty(self) -> None:
         for table, model, empty in (
@@ -273,24 +322,34 @@ class CareTeamPane(QWidget):
         """Forget the client (on lock, or before showing another)."""
         self._generation += 1
         self.client_id = None
+        self._release_wanted = None
         for model in (self.team, self.releases, self.contacts, self.disclosures):
             model.clear()
         self._show_empty()
         for widget in (
             self.add_member,
-            self.end_member,
             self.directory,
             self.add_release,
-            self.revoke,
             self.log_contact,
         ):
             widget.setEnabled(False)
+        self._update_buttons()
 
     def _update_buttons(self, *_args: object) -> None:
         member = self.team_table.current_record() if self.client_id else None
         release = self.release_table.current_record() if self.client_id else None
+        contact = self.contact_table.current_record() if self.client_id else None
         self.end_member.setEnabled(member is not None and member.end_date is None)
         self.revoke.setEnabled(release is not None and release.status is not ReleaseStatus.REVOKED)
+        for button, row in (
+            (self.edit_member, member),
+            (self.remove_member, member),
+            (self.edit_release, release),
+            (self.delete_release, release),
+            (self.edit_contact, contact),
+            (self.delete_contact, contact),
+        ):
+            button.setEnabled(row is not None)
 
     def on_team(self) -> tuple[uuid.UUID, ...]:
         """Collaborators currently on the team (they lead every choice of collaborator)."""
@@ -312,6 +371,48 @@ class CareTeamPane(QWidget):
         if self.client_id is None:
             return None
         return self._open(TeamMemberDialog(self.runner, self.client_id, self.on_team(), self))
+
+    def edit_member_row(self, row: Any = None) -> Any:
+        """The membership dialog for ``row`` (the selected one when None)."""
+        from mhsw_desktop.ui.team_member_dialog import TeamMemberDialog
+
+        row = row if row is not None else self.team_table.current_record()
+        if row is None or self.client_id is None:
+            return None
+        return self._open(
+            TeamMemberDialog(self.runner, self.client_id, self.on_team(), self, row=row)
+        )
+
+    def remove_member_row(self, row: Any = None) -> Any:
+        from mhsw_desktop.services.care_team import remove_team_member
+        from mhsw_desktop.ui.team_member_dialog import remove_question
+
+        row = row if row is not None else self.team_table.current_record()
+        if row is None or self.client_id is None:
+            return None
+        member_id = row.id
+        return self._ask(
+            "Remove from care team",
+            remove_question(row),
+            "&Remove",
+            lambda s: remove_team_member(s, member_id),
+            "care_team",
+        )
+
+    def _ask(
+        self, title: str, question: str, action: str, delete: Any, changes: str
+    ) -> QMessageBox:
+        """Ask ``question``; if the answer is ``action``, run ``delete(session)``: a refusal
+        is shown (:attr:`problem`) as the service words it."""
+        from mhsw_desktop.ui.confirm import ask_first
+
+        client_id = self.client_id
+
+        def confirmed() -> None:
+            if self.runner.vault is not None and self.client_id == client_id:
+                self.runner.query(delete, None, self._failed, changes=changes)
+
+        return ask_first(self, title, question, action, confirmed)
 
     def _end_member(self) -> Any:
         from mhsw_desktop.services.care_team import end_team_membership
@@ -352,6 +453,34 @@ class CareTeamPane(QWidget):
             )
         )
 
+    def edit_release_row(self, row: Any = None) -> Any:
+        """The release dialog for ``row`` (the selected one when None); the service may
+        refuse the change, and the dialog then says why."""
+        from mhsw_desktop.ui.release_dialog import ReleaseDialog
+
+        row = row if row is not None else self.release_table.current_record()
+        if row is None or self.client_id is None:
+            return None
+        return self._open(
+            ReleaseDialog(self.runner, self.client_id, None, self.on_team(), self, row=row)
+        )
+
+    def delete_release_row(self, row: Any = None) -> Any:
+        from mhsw_desktop.services.care_team import delete_release
+        from mhsw_desktop.ui.release_dialog import delete_question
+
+        row = row if row is not None else self.release_table.current_record()
+        if row is None or self.client_id is None:
+            return None
+        release_id = row.id
+        return self._ask(
+            "Delete release of information",
+            delete_question(row),
+            "&Delete release",
+            lambda s: delete_release(s, release_id),
+            "releases",
+        )
+
     def _revoke(self) -> Any:
         from mhsw_desktop.services.care_team import revoke_release
         from mhsw_desktop.ui.end_date_dialog import EndDateDialog
@@ -386,6 +515,34 @@ class CareTeamPane(QWidget):
             ContactDialog(
                 self.runner, self.client_id, self._selected_collaborator(), self.on_team(), self
             )
+        )
+
+    def edit_contact_row(self, row: Any = None) -> Any:
+        """The contact dialog for ``row`` (a ``ContactRow``; the selected one when None),
+        also used by the timeline."""
+        from mhsw_desktop.ui.contact_dialog import ContactDialog
+
+        row = row if row is not None else self.contact_table.current_record()
+        if row is None or self.client_id is None:
+            return None
+        return self._open(
+            ContactDialog(self.runner, self.client_id, None, self.on_team(), self, row=row)
+        )
+
+    def delete_contact_row(self, row: Any = None) -> Any:
+        from mhsw_desktop.services.care_team import delete_contact
+        from mhsw_desktop.ui.contact_dialog import delete_question
+
+        row = row if row is not None else self.contact_table.current_record()
+        if row is None or self.client_id is None:
+            return None
+        contact_id = row.id
+        return self._ask(
+            "Delete contact",
+            delete_question(row),
+            "&Delete contact",
+            lambda s: delete_contact(s, contact_id),
+            "care_team",
         )
 
     def _open_directory(self) -> Any:

@@ -1,5 +1,6 @@
-"""The client view: who the client is, their timeline of notes, their diagnoses, and
-the actions on them (new note, open note, edit details, diagnoses)."""
+"""The client view: who the client is, their timeline of notes and coordination contacts,
+their care team, their diagnoses, and the actions on them (new note, open an entry, edit
+details, diagnoses)."""
 
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from mhsw_desktop.ui.measures_pane import MeasuresPane
 from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.record_model import RecordTableModel
 from mhsw_desktop.ui.record_view import RecordTableView
-from mhsw_desktop.ui.timeline import KINDS, TimelineModel
+from mhsw_desktop.ui.timeline import KINDS, TimelineModel, is_contact
 from mhsw_desktop.ui.treatment_plan_pane import TreatmentPlanPane
 from mhsw_desktop.ui.widgets import plain_label, scaled_font
 
@@ -90,7 +91,7 @@ class ClientView(QWidget):
         self.important.setAccessibleName("Important to know")
         self.important.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.new_note = self._button("&New note…", "New note", self._new_note)
-        self.open_note = self._button("&Open note", "Open the selected note", self._open_note)
+        self.open_note = self._button("&Open", "Open the selected timeline entry", self._open_note)
         self.edit = self._button("&Edit details…", "Edit client details", self._edit)
         self.add_task = self._button("Add &task…", "Add a task for this client", self._add_task)
 
@@ -116,11 +117,11 @@ class ClientView(QWidget):
         self.timeline = TimelineModel(self)
         self.table = RecordTableView(self.timeline, "Timeline", self)
         self.table.setObjectName("timeline")
-        self.table.open_requested.connect(lambda row: self.open_note_requested.emit(row.id))
+        self.table.open_requested.connect(self._open_entry)
         chars = self.fontMetrics().averageCharWidth()
         date_width = self.fontMetrics().horizontalAdvance("2026-12-31") + chars * 3
         self.table.horizontalHeader().resizeSection(0, date_width)
-        for column, width in ((1, 36), (2, 24)):
+        for column, width in ((1, 40), (2, 24)):
             self.table.horizontalHeader().resizeSection(column, chars * width)
         self.kind = QComboBox(self)
         for key, label in KINDS:
@@ -226,9 +227,15 @@ class ClientView(QWidget):
         self.print_button.setVisible(bool(actions))
 
     def selected_note_id(self) -> uuid.UUID | None:
-        """The note selected in the timeline, if any."""
+        """The note selected in the timeline, if any (None for a contact)."""
         row = self.table.current_record()
-        return row.id if row is not None else None
+        return row.id if row is not None and not is_contact(row) else None
+
+    def show_care_team(self, release_id: uuid.UUID | None = None) -> None:
+        """Bring the care team tab forward, with ``release_id`` selected once loaded."""
+        self.tabs.setCurrentWidget(self.care_team)
+        if release_id is not None:
+            self.care_team.select_release(release_id)
 
     def _button(self, text: str, name: str, slot: Any) -> QPushButton:
         button = QPushButton(text, self)
@@ -250,6 +257,7 @@ class ClientView(QWidget):
         client_id = self.client_id
         if client_id is None or self.runner.vault is None:
             return
+        from mhsw_desktop.services.care_team import list_contacts
         from mhsw_desktop.services.clients import get_client
         from mhsw_desktop.services.diagnoses import list_diagnoses
         from mhsw_desktop.services.notes import list_notes
@@ -262,6 +270,7 @@ class ClientView(QWidget):
                 get_client(session, client_id),
                 list_notes(session, client_id, include_in_error=True),
                 list_diagnoses(session, client_id),
+                list_contacts(session, client_id),
             )
 
         def done(result: Any) -> None:
@@ -270,7 +279,9 @@ class ClientView(QWidget):
 
         self.runner.query(work, done, self._failed)
 
-    def _show(self, detail: Any, notes: list[Any], diagnoses: list[Any]) -> None:
+    def _show(
+        self, detail: Any, notes: list[Any], diagnoses: list[Any], contacts: list[Any]
+    ) -> None:
         data = detail.data
         self.client_name = client_display_name(data)
         self.name.setText(self.client_name)
@@ -286,7 +297,7 @@ class ClientView(QWidget):
         )
         self.important.setVisible(bool(data.important_to_know))
         selected = self.table.current_record()
-        self.timeline.set_entries(notes)
+        self.timeline.set_entries([*notes, *contacts])
         if selected is not None:
             row = self.timeline.row_of(selected.id)
             if row >= 0:
@@ -298,7 +309,7 @@ class ClientView(QWidget):
         self.problem.emit(user_message(exc))
 
     def _records_changed(self, kind: str) -> None:
-        watched = ("notes", "drafts", "diagnoses", "clients")
+        watched = ("notes", "drafts", "diagnoses", "clients", "care_team", "collaborators")
         if kind in watched and self.client_id is not None and self.isVisible():
             self.load()
 
@@ -356,6 +367,13 @@ class ClientView(QWidget):
     def _open_note(self) -> None:
         row = self.table.current_record()
         if row is not None:
+            self._open_entry(row)
+
+    def _open_entry(self, row: Any) -> None:
+        """A note opens in the editor; a coordination contact in its dialog."""
+        if is_contact(row):
+            self.care_team.edit_contact_row(row)
+        else:
             self.open_note_requested.emit(row.id)
 
     def _edit(self) -> None:

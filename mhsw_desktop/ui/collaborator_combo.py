@@ -27,6 +27,8 @@ class CollaboratorCombo(QComboBox):
 
     #: the directory could not be read; the message is safe to show
     problem = Signal(str)
+    #: the items are in (after each :meth:`load`)
+    loaded = Signal()
 
     def __init__(self, runner: OperationRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,8 +38,15 @@ class CollaboratorCombo(QComboBox):
         self.setMinimumContentsLength(30)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
 
-    def load(self, select: uuid.UUID | None = None, first: Collection[uuid.UUID] = ()) -> None:
-        """Fill from the directory; ``first`` (the team) leads; ``select`` is chosen."""
+    def load(
+        self,
+        select: uuid.UUID | None = None,
+        first: Collection[uuid.UUID] = (),
+        *,
+        name: str = "",
+    ) -> None:
+        """Fill from the directory; ``first`` (the team) leads; ``select`` is chosen. If
+        ``select`` (called ``name``) is no longer in the directory, :attr:`problem` says so."""
         if self.runner.vault is None:
             return
         from mhsw_desktop.services.collaborators import list_collaborators
@@ -61,6 +70,9 @@ class CollaboratorCombo(QComboBox):
             self.blockSignals(False)
             self.setCurrentIndex(max(0, self.index_of(keep)))
             self.currentIndexChanged.emit(self.currentIndex())
+            if name and select is not None and self.index_of(select) < 0:
+                self.problem.emit(f"{name} is no longer in the collaborator directory.")
+            self.loaded.emit()
 
         self.runner.query(list_collaborators, done, lambda e: self.problem.emit(user_message(e)))
 

@@ -112,6 +112,7 @@ class CollaboratorDirectoryDialog(QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.open_requested.connect(self.edit)
+        self.table.delete_requested.connect(lambda _row: self.delete())
         self.details = plain_label("", self)
         self.details.setWordWrap(True)
         self.details.setAccessibleName("Selected collaborator's other details")
@@ -176,7 +177,7 @@ class CollaboratorDirectoryDialog(QDialog):
         button = QPushButton(text, self)
         button.setAccessibleName(name)
         button.setAutoDefault(False)
-        button.clicked.connect(slot)
+        button.clicked.connect(lambda: slot())  # not slot(checked)
         return button
 
     # -- loading -----------------------------------------------------------------------
@@ -245,12 +246,14 @@ class CollaboratorDirectoryDialog(QDialog):
         return form
 
     def _select_later(self, collaborator_id: Any) -> None:
-        """Select the saved entry once the reload (after the change signal) has arrived."""
+        """Select the saved entry once the reload (after the change signal) has arrived;
+        the filter is cleared only when it would hide the entry."""
         from mhsw_desktop.services.collaborators import list_collaborators
 
         def loaded(rows: list[Any]) -> None:
             self._loaded(rows)
-            self.filter.clear()
+            if self.model.row_of(collaborator_id) < 0:
+                self.filter.clear()
             index = self.model.row_of(collaborator_id)
             if index >= 0:
                 self.table.selectRow(index)

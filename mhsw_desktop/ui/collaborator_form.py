@@ -1,8 +1,9 @@
 """Add or edit a directory entry (a collaborator): every field, checked as you type.
 
 The checks are the service's own (``checked_collaborator``, which needs no database), so
-the messages under the fields are the ones the service would give. A new entry is first
-compared with the directory for a likely duplicate (same name and phone).
+the messages under the fields are the ones the service would give. A new entry, or an
+edit that changes the name or phone, is first compared with the rest of the directory
+for a likely duplicate (same name and phone); an edit is saved with ``update_collaborator``.
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class CollaboratorFormDialog(ServiceFormDialog):
             self.add_field(name, label, self._make(name, kind), required=name == "name")
         if row is not None:
             self._fill(row)
+            self._touched.update(self.widgets)  # what it holds is checked from the start
         for name, widget in self.widgets.items():
             self._connect(name, widget)
         self.mark_clean()
@@ -166,8 +168,17 @@ class CollaboratorFormDialog(ServiceFormDialog):
         return (lambda s: collaborators.add_collaborator(s, data)), "collaborators"
 
     def save(self) -> None:
-        """A new entry is compared with the directory first; an edit saves at once."""
-        if self.collaborator_id is not None or self._saving or self.runner.vault is None:
+        """A new entry, or a new name or phone, is compared with the directory first."""
+        if self._saving or self.runner.vault is None:
+            return
+        data = self.value()
+        initial = self._initial
+        if (
+            self.collaborator_id is not None
+            and initial is not None
+            and (data.name.strip(), data.phone.strip())
+            == (initial.name.strip(), initial.phone.strip())
+        ):
             super().save()
             return
         if self.problems():
@@ -175,10 +186,12 @@ class CollaboratorFormDialog(ServiceFormDialog):
             return
         from mhsw_desktop.services.collaborators import likely_duplicate_collaborators
 
-        data = self.value()
+        exclude = self.collaborator_id
         self._set_saving(True)
         self.runner.query(
-            lambda s: likely_duplicate_collaborators(s, data), self._checked, self._failed
+            lambda s: likely_duplicate_collaborators(s, data, exclude=exclude),
+            self._checked,
+            self._failed,
         )
 
     def _checked(self, duplicates: list[Any]) -> None:
@@ -194,11 +207,15 @@ class CollaboratorFormDialog(ServiceFormDialog):
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle("Possible duplicate")
+        editing = self.collaborator_id is not None
         box.setText(
-            "The directory already has someone with this name and phone number:\n\n"
-            f"{names}\n\nAdd a new entry anyway?"
+            f"The directory already has {'another entry' if editing else 'someone'} with this "
+            f"name and phone number:\n\n{names}\n\n"
+            + ("Save this entry anyway?" if editing else "Add a new entry anyway?")
         )
-        add = box.addButton("&Add anyway", QMessageBox.ButtonRole.AcceptRole)
+        add = box.addButton(
+            "&Save anyway" if editing else "&Add anyway", QMessageBox.ButtonRole.AcceptRole
+        )
         back = box.addButton("&Go back", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(back)
         self._confirm = box

@@ -1,5 +1,5 @@
 """Log one coordination contact with a collaborator about a client: the date, how it took
-place, which way, and what was said."""
+place, which way, and what was said; or correct one, or delete one logged by mistake."""
 
 from __future__ import annotations
 
@@ -17,8 +17,18 @@ from mhsw_desktop.ui.operations import OperationRunner
 from mhsw_desktop.ui.service_form import ServiceFormDialog
 
 
+def delete_question(row: Any) -> str:
+    """Asked before a contact (``ContactRow``) is deleted."""
+    return (
+        f"Delete the {row.mode.label.lower()} contact with {row.collaborator_name} on "
+        f"{row.contact_date.isoformat()} from the coordination log? Do this only for a "
+        "contact logged by mistake."
+    )
+
+
 class ContactDialog(ServiceFormDialog):
-    """Adds one entry to the coordination log; :attr:`saved` carries its id."""
+    """Adds one entry to the coordination log, or edits ``row`` (a ``ContactRow``);
+    :attr:`saved` carries its id."""
 
     def __init__(
         self,
@@ -27,10 +37,20 @@ class ContactDialog(ServiceFormDialog):
         collaborator_id: uuid.UUID | None = None,
         on_team: tuple[uuid.UUID, ...] = (),
         parent: QWidget | None = None,
+        *,
+        row: Any = None,
     ) -> None:
-        super().__init__(runner, "Log contact", "&Log contact", "Log contact", parent)
+        editing = row is not None
+        super().__init__(
+            runner,
+            "Edit coordination contact" if editing else "Log contact",
+            "&Save" if editing else "&Log contact",
+            "Save contact" if editing else "Log contact",
+            parent,
+        )
         self.setObjectName("contact_dialog")
         self.client_id = client_id
+        self.contact_id: uuid.UUID | None = row.id if editing else None
         self.collaborator = CollaboratorCombo(runner, self)
         self.collaborator.problem.connect(self.summary.setText)
         self.add_field("collaborator_id", "&With", self.collaborator, required=True)
@@ -51,10 +71,34 @@ class ContactDialog(ServiceFormDialog):
         self.add_field("summary", "&Summary", self.summary_text, required=True)
         self.collaborator.currentIndexChanged.connect(self._revalidate)
         self.summary_text.textChanged.connect(self._revalidate)
-        self.collaborator.load(select=collaborator_id, first=on_team)
+        if editing:
+            collaborator_id = row.collaborator_id
+            self.on.set_value(row.contact_date)
+            self.mode.setCurrentIndex(max(0, self.mode.findData(row.mode.value)))
+            self.direction.setCurrentIndex(max(0, self.direction.findData(row.direction.value)))
+            self.summary_text.setPlainText(row.summary)
+            self._add_delete(row)
+        self.collaborator.load(
+            select=collaborator_id, first=on_team, name=row.collaborator_name if editing else ""
+        )
         self.mark_clean()
+        self.mark_clean_once_loaded(self.collaborator)
         self._revalidate()
         self.resize(self.fontMetrics().averageCharWidth() * 80, self.sizeHint().height())
+
+    def _add_delete(self, row: Any) -> None:
+        from mhsw_desktop.services.care_team import delete_contact
+
+        contact_id = row.id
+        self.add_delete_button(
+            "De&lete contact…",
+            "Delete this contact from the coordination log",
+            question_title="Delete contact",
+            question=delete_question(row),
+            action="&Delete contact",
+            delete=lambda s: delete_contact(s, contact_id),
+            changes="care_team",
+        )
 
     def value(self) -> Any:
         return (
@@ -95,5 +139,13 @@ class ContactDialog(ServiceFormDialog):
             Direction(self.direction.currentData()),
             self.summary_text.toPlainText(),
         )
-        client_id = self.client_id
+        contact_id, client_id = self.contact_id, self.client_id
+        if contact_id is not None:
+            from mhsw_desktop.services.care_team import update_contact
+
+            def update(session: Any) -> uuid.UUID:
+                update_contact(session, contact_id, data)
+                return contact_id
+
+            return update, "care_team"
         return (lambda s: add_contact(s, client_id, data)), "care_team"

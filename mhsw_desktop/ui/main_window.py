@@ -174,6 +174,7 @@ class MainWindow(QMainWindow):
         self.today.open_note_requested.connect(self.open_note)
         self.today.open_client_requested.connect(self.show_client)
         self.today.plan_reviews.open_plan_requested.connect(self.show_treatment_plan)
+        self.today.open_care_team_requested.connect(self.show_care_team)
         self.today.add_task_requested.connect(lambda: self.add_task(None))
         self.today.problem.connect(self.show_problem)
         self.search.open_note_requested.connect(self.open_note)
@@ -250,6 +251,13 @@ class MainWindow(QMainWindow):
         self._last_client = client_id
         self.show_view(self.client_view)
         self.client_view.table.setFocus()
+
+    def show_care_team(self, client_id: Any, release_id: Any = None) -> None:
+        """The client view on its care team tab, ``release_id`` selected once loaded."""
+        if self.runner.vault is None:
+            return
+        self.show_client(client_id)
+        self.client_view.show_care_team(release_id)
 
     def show_treatment_plan(self, client_id: Any) -> None:
         """The client view on its treatment plan tab."""

@@ -1,4 +1,5 @@
-"""A read-only table of records that opens the current row on Enter or double-click."""
+"""A read-only table of records that opens the current row on Enter or double-click and
+asks to delete it on the Delete key."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from mhsw_desktop.ui.record_model import ROW_ROLE, RecordTableModel
 
 class RecordTableView(QTableView):
     """Rows are selected whole; Enter or a double-click emits :attr:`open_requested`
-    with the row's record."""
+    with the row's record, the Delete key :attr:`delete_requested` (its owner asks first)."""
 
     open_requested = Signal(object)
+    delete_requested = Signal(object)
 
     def __init__(
         self, model: RecordTableModel, accessible_name: str, parent: QWidget | None = None
@@ -54,5 +56,11 @@ class RecordTableView(QTableView):
             record = self.current_record()
             if record is not None:
                 self.open_requested.emit(record)
+                return
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if event.key() == Qt.Key.Key_Delete and plain:
+            record = self.current_record()
+            if record is not None:
+                self.delete_requested.emit(record)
                 return
         super().keyPressEvent(event)

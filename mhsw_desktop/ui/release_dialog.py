@@ -1,6 +1,9 @@
 """Record a client's signed release of information for one collaborator: what may be
 shared (psychotherapy notes and substance-use information never ticked by default), the
-purpose, the signed date, and when it ends (a date or an event)."""
+purpose, the signed date, and when it ends (a date or an event). The same dialog corrects
+a release as entered, or deletes one entered by mistake, as far as the service allows:
+once it refuses (the release was used for a disclosure, or revoked), the dialog shows its
+words and keeps the release as it is."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
+    QDialogButtonBox,
     QGridLayout,
     QLineEdit,
     QPlainTextEdit,
@@ -39,8 +43,17 @@ CATEGORY_TEXT = {
 }
 
 
+def delete_question(row: Any) -> str:
+    """Asked before a release (``ReleaseRow``) is deleted."""
+    return (
+        f"Delete the release for {row.collaborator_name} signed {row.signed_date.isoformat()}? "
+        "Do this only for a release entered by mistake; one the client withdrew is revoked "
+        "instead."
+    )
+
+
 class ReleaseDialog(ServiceFormDialog):
-    """Adds one release; :attr:`saved` carries its id."""
+    """Adds one release, or edits ``row`` (a ``ReleaseRow``); :attr:`saved` carries its id."""
 
     def __init__(
         self,
@@ -49,18 +62,30 @@ class ReleaseDialog(ServiceFormDialog):
         collaborator_id: uuid.UUID | None = None,
         on_team: tuple[uuid.UUID, ...] = (),
         parent: QWidget | None = None,
+        *,
+        row: Any = None,
     ) -> None:
+        editing = row is not None
         super().__init__(
             runner,
-            "Add release of information",
-            "&Add release",
-            "Add release of information",
+            "Edit release of information" if editing else "Add release of information",
+            "&Save" if editing else "&Add release",
+            "Save release of information" if editing else "Add release of information",
             parent,
-            intro="Enter the release as the client signed it. What it allows is checked "
-            "every time anything is produced for this collaborator.",
+            intro=(
+                f"Correct the release for {row.collaborator_name} signed "
+                f"{row.signed_date.isoformat()} so that it matches the form the client signed."
+                if editing
+                else "Enter the release as the client signed it. What it allows is checked "
+                "every time anything is produced for this collaborator."
+            ),
         )
         self.setObjectName("release_dialog")
         self.client_id = client_id
+        self.release_id: uuid.UUID | None = row.id if editing else None
+        self._row = row
+        #: the service refused a change: the form shows the release as it stays
+        self.locked = False
         self.collaborator = CollaboratorCombo(runner, self)
         self.collaborator.problem.connect(self.summary.setText)
         self.add_field("collaborator_id", "&Collaborator", self.collaborator, required=True)
@@ -75,11 +100,11 @@ class ReleaseDialog(ServiceFormDialog):
             check.setChecked(category in DEFAULT_RELEASE_CATEGORIES)
             grid.addWidget(check, n // 3, n % 3)
             self.categories[category] = check
-        row = (len(ordinary) + 2) // 3
+        special_row = (len(ordinary) + 2) // 3
         for n, (category, text) in enumerate(CATEGORY_TEXT.items()):
             check = QCheckBox(text, box)
             check.setChecked(False)
-            grid.addWidget(check, row + n, 0, 1, 3)
+            grid.addWidget(check, special_row + n, 0, 1, 3)
             self.categories[category] = check
         for category, check in self.categories.items():
             check.setAccessibleName(category.label)
@@ -127,11 +152,41 @@ class ReleaseDialog(ServiceFormDialog):
             self.ends_when.textChanged,
         ):
             signal.connect(self._revalidate)
-        self.collaborator.load(select=collaborator_id, first=on_team)
+        if editing:
+            self._fill(row)
+            collaborator_id = row.collaborator_id
+            self._add_delete(row)
+        self.collaborator.load(
+            select=collaborator_id, first=on_team, name=row.collaborator_name if editing else ""
+        )
         self.mark_clean()
+        self.mark_clean_once_loaded(self.collaborator)
         self._revalidate()
         chars = self.fontMetrics().averageCharWidth()
         self.resize(chars * 96, self.sizeHint().height())
+
+    def _fill(self, row: Any) -> None:
+        for category, check in self.categories.items():
+            check.setChecked(category in row.categories)
+        self.consent.setPlainText(row.substance_use_consent)
+        self.purpose.setPlainText(row.purpose)
+        self.signed.set_value(row.signed_date)
+        self.expiry.set_value(row.expiry_date)
+        self.ends_when.setText(row.expiry_event)
+
+    def _add_delete(self, row: Any) -> None:
+        from mhsw_desktop.services.care_team import delete_release
+
+        release_id = row.id
+        self.add_delete_button(
+            "&Delete release…",
+            "Delete this release of information",
+            question_title="Delete release of information",
+            question=delete_question(row),
+            action="&Delete release",
+            delete=lambda s: delete_release(s, release_id),
+            changes="releases",
+        )
 
     def chosen_categories(self) -> tuple[Category, ...]:
         return tuple(c for c, check in self.categories.items() if check.isChecked())
@@ -149,8 +204,9 @@ class ReleaseDialog(ServiceFormDialog):
 
     def _revalidate(self, *_args: object) -> None:
         substance = self.categories[Category.SUBSTANCE_USE].isChecked()
-        self.consent.setEnabled(substance or bool(self.consent.toPlainText()))
-        self.save_button.setEnabled(self.collaborator.chosen() is not None and not self._saving)
+        self.consent.setEnabled((substance or bool(self.consent.toPlainText())) and not self.locked)
+        ready = self.collaborator.chosen() is not None and not self.locked
+        self.save_button.setEnabled(ready and not self._saving)
         expiry, event = self.expiry.value(), self.ends_when.text().strip()
         if expiry is None and not event:
             self.preview.setText("Give the last day it is in force, or the event that ends it.")
@@ -165,6 +221,33 @@ class ReleaseDialog(ServiceFormDialog):
     def _set_saving(self, saving: bool) -> None:
         super()._set_saving(saving)
         self._revalidate()
+
+    def _failed(self, exc: BaseException) -> None:
+        """A refusal to change the release (``ReleaseLocked``) shows in the service's
+        words, and the form goes back to the release as it stays, read-only."""
+        super()._failed(exc)
+        from mhsw_desktop.services.care_team import ReleaseLocked
+
+        if isinstance(exc, ReleaseLocked) and self._row is not None:
+            self.lock_form()
+
+    def lock_form(self) -> None:
+        row = self._row
+        assert row is not None
+        self.locked = True
+        self._fill(row)
+        index = self.collaborator.index_of(row.collaborator_id)
+        if index >= 0:
+            self.collaborator.setCurrentIndex(index)
+        self.show_errors({})
+        for widget in self.widgets.values():
+            widget.setEnabled(False)
+        self._initial = None  # closing asks nothing: nothing here can be saved
+        self._revalidate()
+        close = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        close.setText("&Close")
+        close.setAccessibleName("Close")
+        close.setFocus()
 
     def work(self) -> tuple[Callable[[Any], Any], str] | None:
         from mhsw_desktop.services.care_team import ReleaseInput, add_release
@@ -189,5 +272,13 @@ class ReleaseDialog(ServiceFormDialog):
             expiry_event=self.ends_when.text(),
             substance_use_consent=self.consent.toPlainText(),
         )
-        client_id = self.client_id
+        release_id, client_id = self.release_id, self.client_id
+        if release_id is not None:
+            from mhsw_desktop.services.care_team import update_release
+
+            def update(session: Any) -> uuid.UUID:
+                update_release(session, release_id, data)
+                return release_id
+
+            return update, "releases"
         return (lambda s: add_release(s, client_id, data)), "releases"

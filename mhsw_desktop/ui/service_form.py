@@ -2,7 +2,9 @@
 under each, a summary line, Save and Cancel, and closing without saving on lock.
 
 The care-team dialogs build on it. The service validates; a ``ValidationError`` puts
-each message under its field and keeps the dialog open, with nothing saved.
+each message under its field and keeps the dialog open, with nothing saved. A dialog
+that edits a record may also offer to delete it (:meth:`add_delete_button`): it asks
+first, and the service's refusal shows in the summary line in the service's words.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLayout,
     QMessageBox,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +46,8 @@ class ServiceFormDialog(QDialog):
 
     #: the saving call's result (usually the new record's id)
     saved = Signal(object)
+    #: the record was deleted through :meth:`add_delete_button`'s button
+    deleted = Signal()
 
     def __init__(
         self,
@@ -58,6 +64,7 @@ class ServiceFormDialog(QDialog):
         self._saving = False
         self._confirm: QMessageBox | None = None
         self._initial: Any = None
+        self.delete_button: QPushButton | None = None
         self.setWindowTitle(title)
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
@@ -117,9 +124,62 @@ class ServiceFormDialog(QDialog):
         self.widgets[name] = widget
         return label
 
+    def add_delete_button(
+        self,
+        text: str,
+        accessible_name: str,
+        *,
+        question_title: str,
+        question: str,
+        action: str,
+        delete: Callable[[Any], Any],
+        changes: str,
+    ) -> QPushButton:
+        """A button at the start of the button row that asks ``question`` and, if the
+        answer is ``action``, runs ``delete(session)`` and closes; a refusal keeps the
+        dialog open with the service's message in the summary line."""
+        button = self.buttons.addButton(text, QDialogButtonBox.ButtonRole.DestructiveRole)
+        button.setAccessibleName(accessible_name)
+        button.setAutoDefault(False)
+        self.delete_button = button
+
+        def confirmed() -> None:
+            if self._saving or self.runner.vault is None:
+                return
+            self.summary.setText("")
+            self._set_saving(True)
+            self.runner.query(delete, self._deleted, self._failed, changes=changes)
+
+        def ask() -> None:
+            if self._saving or self._confirm is not None:
+                return
+            from mhsw_desktop.ui.confirm import ask_first
+
+            self._confirm = ask_first(
+                self, question_title, question, action, confirmed, on_close=self._forget_confirm
+            )
+
+        button.clicked.connect(ask)
+        return button
+
+    def _forget_confirm(self) -> None:
+        self._confirm = None
+
     def mark_clean(self) -> None:
         """What the form holds now is what "unchanged" means (call once it is filled)."""
         self._initial = self.value()
+
+    def mark_clean_once_loaded(self, combo: Any) -> None:
+        """When ``combo`` (a :class:`CollaboratorCombo`, first in :meth:`value`) has first
+        loaded, its choice becomes part of "unchanged", unless something else was already
+        changed: closing an untouched form then asks nothing."""
+
+        def settle() -> None:
+            initial = self._initial
+            if isinstance(initial, tuple) and self.value()[1:] == initial[1:]:
+                self.mark_clean()
+
+        combo.loaded.connect(settle, Qt.ConnectionType.SingleShotConnection)
 
     # -- to implement --------------------------------------------------------------------
     def value(self) -> Any:
@@ -158,6 +218,12 @@ class ServiceFormDialog(QDialog):
         self._set_saving(True)
         self.runner.query(fn, self._saved, self._failed, changes=changes)
 
+    def _deleted(self, _result: Any) -> None:
+        self._set_saving(False)
+        self._initial = None  # nothing left to save or to discard
+        self.deleted.emit()
+        QDialog.accept(self)
+
     def _saved(self, result: Any) -> None:
         self._set_saving(False)
         self._initial = self.value()
@@ -181,6 +247,8 @@ class ServiceFormDialog(QDialog):
     def _set_saving(self, saving: bool) -> None:
         self._saving = saving
         self.save_button.setEnabled(not saving)
+        if self.delete_button is not None:
+            self.delete_button.setEnabled(not saving)
 
     # -- closing -----------------------------------------------------------------------
     def is_dirty(self) -> bool:

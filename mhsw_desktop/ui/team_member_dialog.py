@@ -1,5 +1,6 @@
 """Put a collaborator on a client's care team: who (from the directory, or a new entry),
-their part on this team, from when, and whether they are the primary contact."""
+their part on this team, from when, and whether they are the primary contact; or change a
+membership (its role, dates, primary contact), or remove one entered by mistake."""
 
 from __future__ import annotations
 
@@ -18,8 +19,18 @@ from mhsw_desktop.ui.operations import OperationRunner
 from mhsw_desktop.ui.service_form import ServiceFormDialog
 
 
+def remove_question(row: Any) -> str:
+    """Asked before a membership (``TeamMemberRow``) is removed."""
+    return (
+        f"Remove {row.display_name} from this client's care team? Do this only for a "
+        "membership entered by mistake: when someone leaves the team, end the membership "
+        "instead, so that it stays in the history."
+    )
+
+
 class TeamMemberDialog(ServiceFormDialog):
-    """Adds one membership; :attr:`saved` carries its id."""
+    """Adds one membership, or edits ``row`` (a ``TeamMemberRow``: the person stays the
+    same); :attr:`saved` carries its id."""
 
     def __init__(
         self,
@@ -27,10 +38,20 @@ class TeamMemberDialog(ServiceFormDialog):
         client_id: uuid.UUID,
         on_team: tuple[uuid.UUID, ...] = (),
         parent: QWidget | None = None,
+        *,
+        row: Any = None,
     ) -> None:
-        super().__init__(runner, "Add to care team", "&Add to team", "Add to care team", parent)
+        editing = row is not None
+        super().__init__(
+            runner,
+            "Edit care-team membership" if editing else "Add to care team",
+            "&Save" if editing else "&Add to team",
+            "Save care-team membership" if editing else "Add to care team",
+            parent,
+        )
         self.setObjectName("team_member_dialog")
         self.client_id = client_id
+        self.member_id: uuid.UUID | None = row.id if editing else None
         self._on_team = set(on_team)
         self.collaborator = CollaboratorCombo(runner, self)
         self.collaborator.problem.connect(self.summary.setText)
@@ -38,10 +59,10 @@ class TeamMemberDialog(ServiceFormDialog):
         self.new_collaborator.setAccessibleName("Add a new collaborator to the directory")
         self.new_collaborator.clicked.connect(self._new_collaborator)
         who = QWidget(self)
-        row = QHBoxLayout(who)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.collaborator, 1)
-        row.addWidget(self.new_collaborator)
+        line = QHBoxLayout(who)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(self.collaborator, 1)
+        line.addWidget(self.new_collaborator)
         self.add_field(
             "collaborator_id", "&Collaborator", self.collaborator, required=True, container=who
         )
@@ -51,21 +72,54 @@ class TeamMemberDialog(ServiceFormDialog):
         self.add_field("team_role", "&Role on this team", self.team_role)
         self.start = OptionalDateEdit(date.today(), self)
         self.add_field("start_date", "&Start date", self.start, required=True)
+        #: only when editing: a new member's membership is ended later, from the pane
+        self.end: OptionalDateEdit | None = None
+        if editing:
+            self.end = OptionalDateEdit(row.end_date, self)
+            self.end.setToolTip("The last day on the team (Delete clears it)")
+            self.add_field("end_date", "&Last day on the team", self.end)
         self.primary = QCheckBox("&Yes (replaces any other primary contact)", self)
         self.add_field(
             "primary_contact", "Primary contact", self.primary, accessible_name="Primary contact"
         )
         self.collaborator.currentIndexChanged.connect(self._revalidate)
-        self.collaborator.load(first=())
+        if editing:
+            self.collaborator.setEnabled(False)
+            self.new_collaborator.hide()
+            self.team_role.setText(row.team_role)
+            self.start.set_value(row.start_date)
+            self.primary.setChecked(row.primary_contact)
+            self._add_remove(row)
+        self.collaborator.load(
+            select=row.collaborator_id if editing else None,
+            first=(),
+            name=row.display_name if editing else "",
+        )
         self.mark_clean()
+        self.mark_clean_once_loaded(self.collaborator)
         self._revalidate()
         self.resize(self.fontMetrics().averageCharWidth() * 90, self.sizeHint().height())
+
+    def _add_remove(self, row: Any) -> None:
+        from mhsw_desktop.services.care_team import remove_team_member
+
+        member_id = row.id
+        self.add_delete_button(
+            "Re&move from team…",
+            "Remove this membership (entered by mistake)",
+            question_title="Remove from care team",
+            question=remove_question(row),
+            action="&Remove",
+            delete=lambda s: remove_team_member(s, member_id),
+            changes="care_team",
+        )
 
     def value(self) -> Any:
         return (
             self.collaborator.chosen(),
             self.team_role.text(),
             self.start.value(),
+            self.end.value() if self.end is not None else None,
             self.primary.isChecked(),
         )
 
@@ -77,7 +131,11 @@ class TeamMemberDialog(ServiceFormDialog):
         self._revalidate()
 
     def work(self) -> tuple[Callable[[Any], Any], str] | None:
-        from mhsw_desktop.services.care_team import TeamMemberInput, add_team_member
+        from mhsw_desktop.services.care_team import (
+            TeamMemberInput,
+            add_team_member,
+            update_team_member,
+        )
 
         collaborator_id = self.collaborator.chosen()
         if collaborator_id is None:
@@ -88,9 +146,17 @@ class TeamMemberDialog(ServiceFormDialog):
             self.show_errors({"start_date": "is required"})
             return None
         data = TeamMemberInput(
-            collaborator_id, self.team_role.text(), start, None, self.primary.isChecked()
-        )
-        client_id = self.client_id
+            collaborator_id, self.team_role.text(), start,
+            self.end.value() if self.end is not None else None, self.primary.isChecked(),
+        )  # fmt: skip
+        member_id, client_id = self.member_id, self.client_id
+        if member_id is not None:
+
+            def update(session: Any) -> uuid.UUID:
+                update_team_member(session, member_id, data)
+                return member_id
+
+            return update, "care_team"
         return (lambda s: add_team_member(s, client_id, data)), "care_team"
 
     def _new_collaborator(self) -> None:

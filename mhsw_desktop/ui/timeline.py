@@ -1,5 +1,9 @@
-"""The client's timeline as a lazy table model: notes now, newest first; later issues add
-measures, plans and contacts as further kinds of entry."""
+"""The client's timeline as a lazy table model: notes and coordination contacts, newest
+first; later issues add measures and plans as further kinds of entry.
+
+Entries are the services' own rows: a ``NoteRow`` (from ``list_notes``) or a
+``ContactRow`` (from ``list_contacts``); :func:`is_contact` tells them apart.
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,19 @@ KINDS: tuple[tuple[str, str], ...] = (
     ("drafts", "Notes to finish (unsigned)"),
     ("signed", "Signed notes"),
     ("in_error", "Entered in error"),
+    ("contacts", "Coordination contacts"),
 )
+
+
+def is_contact(row: Any) -> bool:
+    """Whether a timeline entry is a coordination contact (else it is a note)."""
+    return hasattr(row, "contact_date")
+
+
+def entry_date(row: Any) -> date:
+    """The day an entry happened: the session's or the contact's."""
+    day: date = row.contact_date if is_contact(row) else row.session_date
+    return day
 
 
 def entry_status(row: Any) -> str:
@@ -38,16 +54,29 @@ def entry_status(row: Any) -> str:
     return status
 
 
+def entry_title(row: Any) -> str:
+    """ "SOAP note · Individual therapy", "Contact · phone · outgoing"."""
+    if is_contact(row):
+        return f"Contact · {row.mode.label.lower()} · {row.direction.label.lower()}"
+    return f"{row.template_name} note · {row.service_type.label}"
+
+
+def entry_summary(row: Any) -> str:
+    return " ".join((row.summary if is_contact(row) else row.preview).split())
+
+
 COLUMNS = (
-    ("Date", lambda r: r.session_date.isoformat()),
-    ("Entry", lambda r: f"{r.template_name} note · {r.service_type.label}"),
-    ("Status", entry_status),
-    ("Summary", lambda r: " ".join(r.preview.split())),
+    ("Date", lambda r: entry_date(r).isoformat()),
+    ("Entry", entry_title),
+    # a note's status; the collaborator a contact was with
+    ("Status / with", lambda r: r.collaborator_name if is_contact(r) else entry_status(r)),
+    ("Summary", entry_summary),
 )
 
 
 class TimelineModel(RecordTableModel):
-    """Timeline entries (``NoteRow``), newest first, filtered by kind and date range."""
+    """Timeline entries (``NoteRow`` and ``ContactRow``), newest first, filtered by kind
+    and date range."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(COLUMNS, parent, batch=BATCH)
@@ -56,8 +85,10 @@ class TimelineModel(RecordTableModel):
         self.date_to: date | None = None
 
     def set_entries(self, rows: list[Any]) -> None:
-        """Rows from ``list_notes(include_in_error=True)``; sorted newest first here too."""
-        ordered = sorted(rows, key=lambda r: (r.session_date, str(r.id)), reverse=True)
+        """Notes from ``list_notes(include_in_error=True)`` and contacts from
+        ``list_contacts``, in any order: sorted newest first here (ids, which are
+        time-ordered, settle a day's entries, latest first)."""
+        ordered = sorted(rows, key=lambda r: (entry_date(r), str(r.id)), reverse=True)
         self._update_keep()
         self.set_rows(ordered)
 
@@ -71,18 +102,27 @@ class TimelineModel(RecordTableModel):
     def _keep_fn(self) -> Any:
         kind, start, end = self.kind, self.date_from, self.date_to
 
-        def keep(row: Any) -> bool:
+        def keep_kind(row: Any) -> bool:
+            if is_contact(row):
+                return kind in ("all", "contacts")
+            if kind == "contacts":
+                return False
             if kind == "in_error":
-                if not row.entered_in_error:
-                    return False
-            elif row.entered_in_error:
+                return bool(row.entered_in_error)
+            if row.entered_in_error:
                 return False
-            if kind == "drafts" and row.signed_at is not None:
+            if kind == "drafts":
+                return row.signed_at is None
+            if kind == "signed":
+                return row.signed_at is not None
+            return True
+
+        def keep(row: Any) -> bool:
+            if not keep_kind(row):
                 return False
-            if kind == "signed" and row.signed_at is None:
+            day = entry_date(row)
+            if start is not None and day < start:
                 return False
-            if start is not None and row.session_date < start:
-                return False
-            return not (end is not None and row.session_date > end)
+            return not (end is not None and day > end)
 
         return keep

@@ -56,6 +56,8 @@ class TodayView(QWidget):
     open_note_requested = Signal(object)
     #: client id
     open_client_requested = Signal(object)
+    #: (client id, release id): the client's care team, that release selected
+    open_care_team_requested = Signal(object, object)
     add_task_requested = Signal()
     problem = Signal(str)
 
@@ -124,7 +126,7 @@ class TodayView(QWidget):
         self.release_table = RecordTableView(self.releases, "Releases to renew", self)
         self.release_table.setObjectName("releases_to_renew")
         self.release_table.open_requested.connect(
-            lambda r: self.open_client_requested.emit(r.client_id)
+            lambda r: self.open_care_team_requested.emit(r.client_id, r.id)
         )
         for column, width in ((0, 34), (1, 40), (2, 26)):
             self.release_table.horizontalHeader().resizeSection(column, chars * width)

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 import shiboken6
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit
+from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit, QMessageBox
 
 from mhsw_desktop.domain.care_team import Category, CollaboratorRole, ContactMethod
 from mhsw_desktop.ui.actions import accessible_name
@@ -436,10 +436,380 @@ def test_today_lists_a_release_to_renew_and_opens_the_client(qtbot, controller, 
         "Expiring in 10 days",
         (TODAY + timedelta(days=10)).isoformat(),
     ]
+    view = window.client_view
+    assert view.tabs.currentWidget() is not view.care_team  # the timeline, until now
+    release_id = today.releases.row_at(0).id
+    today.release_table.setFocus()
     today.release_table.selectRow(0)
-    today.release_table.open_requested.emit(today.releases.row_at(0))
-    assert window.stack.currentWidget() is window.client_view
-    qtbot.waitUntil(lambda: window.client_view.name.text() == "Pruitt, Earl")
+    qtbot.keyClick(today.release_table, Qt.Key.Key_Return)
+    assert window.stack.currentWidget() is view
+    qtbot.waitUntil(lambda: view.name.text() == "Pruitt, Earl")
+    # the care team tab, with the release that needs renewing selected
+    assert view.tabs.currentWidget() is view.care_team
+    pane = view.care_team
+    qtbot.waitUntil(lambda: pane.release_table.current_record() is not None)
+    assert pane.release_table.current_record().id == release_id
+    assert pane.edit_release.isEnabled() and pane.revoke.isEnabled()
+
+
+# -- editing and deleting ------------------------------------------------------------------
+def test_edit_a_collaborator_from_the_directory(qtbot, controller, care_vault):
+    from PySide6.QtWidgets import QMessageBox
+
+    from mhsw_desktop.ui.collaborator_form import CollaboratorFormDialog
+
+    folder, passphrase, _ids = care_vault
+    window = unlock(qtbot, controller, folder, passphrase)
+    dialog = open_directory(qtbot, window)
+    dialog.filter.setText("okafor")
+    dialog.table.selectRow(0)
+    assert dialog.edit_button.isEnabled()
+    dialog.edit_button.click()  # the button, as a user presses it
+    form = dialog.findChild(CollaboratorFormDialog)
+    assert form is not None and form.isVisible()
+    assert form.windowTitle() == "Edit collaborator"
+    assert form.widgets["name"].text() == "Chidi Okafor"
+    assert form.widgets["credentials"].text() == "MD"
+    assert form.widgets["role"].currentData() == CollaboratorRole.PSYCHIATRIST.value
+    assert form.widgets["preferred_contact"].currentData() == ContactMethod.PHONE.value
+    assert not form.is_dirty()
+    # the same checks as on adding, message under the field
+    set_text(form, "phone", "")
+    assert "none is recorded" in form.errors["preferred_contact"].text()
+    form.save_button.click()
+    assert form.summary.text().startswith("Nothing was saved")
+    set_text(form, "phone", "(406) 555-0199")
+    assert not form.errors["preferred_contact"].isVisible()
+    set_text(form, "organisation", "Valley Community Health & <North>")
+    with qtbot.waitSignal(form.saved, timeout=5000):
+        form.save_button.click()
+    qtbot.waitUntil(
+        lambda: (
+            dialog.table.current_record() is not None
+            and dialog.table.current_record().phone == "(406) 555-0199"
+            and window.runner.idle()
+        )
+    )
+    row = dialog.table.current_record()
+    assert row.organisation == "Valley Community Health & <North>"
+    assert dialog.filter.text() == "okafor"  # the entry still matches: the filter stays
+    assert names_in(dialog) == ["Chidi Okafor"]
+    assert len(dialog.model.all_rows()) == 2
+
+    # an edit that makes the entry look like another one asks first
+    dialog.filter.clear()
+    dialog.table.selectRow(names_in(dialog).index("Maren Lund"))
+    dialog.table.open_requested.emit(dialog.table.current_record())  # double-click, Enter
+    form = next(f for f in dialog.findChildren(CollaboratorFormDialog) if f.isVisible())
+    set_text(form, "name", "chidi okafor")
+    set_text(form, "phone", "406 555 0199")
+    form.save_button.click()
+    qtbot.waitUntil(lambda: form._confirm is not None)
+    box = form._confirm
+    assert isinstance(box, QMessageBox) and "another entry" in box.text()
+    assert "Chidi Okafor, MD" in box.text()
+    box.reject()
+    qtbot.waitUntil(window.runner.idle)
+    assert form.isVisible() and "Maren Lund" in names_in(dialog)
+    form.discard()
+
+
+def test_edit_a_release(qtbot, controller, care_vault):
+    folder, passphrase, ids = care_vault
+    window = unlock(qtbot, controller, folder, passphrase)
+    pane = show_care_team(qtbot, window, ids["earl"])
+    qtbot.waitUntil(lambda: pane.releases.rowCount() == 1)
+    assert not pane.edit_release.isEnabled() and not pane.delete_release.isEnabled()
+    pane.release_table.selectRow(0)
+    assert pane.edit_release.isEnabled() and pane.delete_release.isEnabled()
+    pane.edit_release.click()
+    dialog = pane.findChild(QDialog, "release_dialog")
+    assert dialog is not None and dialog.isVisible()
+    assert dialog.windowTitle() == "Edit release of information"
+    assert dialog.save_button.text() == "&Save"
+    qtbot.waitUntil(lambda: dialog.collaborator.chosen() == ids["okafor"])
+    assert dialog.chosen_categories() == (Category.ATTENDANCE, Category.DIAGNOSIS)
+    assert dialog.purpose.toPlainText() == "Coordinate medication management"
+    assert dialog.signed.value() == TODAY - timedelta(days=300)
+    assert dialog.expiry.value() == TODAY + timedelta(days=10)
+    assert dialog.preview.text() == "Expiring in 10 days"
+    assert not dialog.is_dirty()
+    # the service's checks, under the field
+    dialog.expiry.set_value(TODAY - timedelta(days=400))
+    dialog.save_button.click()
+    qtbot.waitUntil(lambda: dialog.errors["expiry_date"].isVisible())
+    assert dialog.errors["expiry_date"].text() == "Expires after is before the signed date"
+    # corrected as signed: a later end and the treatment plan too
+    dialog.expiry.set_value(TODAY + timedelta(days=200))
+    dialog.categories[Category.TREATMENT_PLAN].setChecked(True)
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        dialog.save_button.click()
+    qtbot.waitUntil(lambda: pane.releases.row_at(0).expiry_date == TODAY + timedelta(days=200))
+    assert pane.releases.rowCount() == 1
+    assert pane.releases.index(0, 1).data() == "Active"
+    assert "Treatment plan" in pane.releases.index(0, 2).data()
+    # no longer expiring: the Today view drops it
+    window.actions_by_id["view_today"].trigger()
+    qtbot.waitUntil(lambda: window.runner.idle() and window.today.releases.rowCount() == 0)
+
+
+def test_a_release_with_a_disclosure_is_locked(qtbot, controller, care_vault):
+    from mhsw_desktop.domain.care_team import DisclosureMeans
+    from mhsw_desktop.services.care_team import record_disclosure
+
+    folder, passphrase, ids = care_vault
+    window = unlock(qtbot, controller, folder, passphrase)
+    pane = show_care_team(qtbot, window, ids["earl"])
+    qtbot.waitUntil(lambda: pane.releases.rowCount() == 1)
+    release_id = pane.releases.row_at(0).id
+    window.runner.query(
+        lambda s: record_disclosure(
+            s, ids["earl"], ids["okafor"], release_id, [Category.ATTENDANCE],
+            DisclosureMeans.FAX, "Attendance letter",
+        ),
+        changes="care_team",
+    )  # fmt: skip
+    qtbot.waitUntil(lambda: pane.disclosures.rowCount() == 1)
+    pane.release_table.selectRow(0)
+    qtbot.keyClick(pane.release_table, Qt.Key.Key_Return)
+    dialog = pane.findChild(QDialog, "release_dialog")
+    assert dialog is not None and dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.collaborator.chosen() == ids["okafor"])
+    dialog.purpose.setPlainText("Something else entirely")
+    dialog.save_button.click()
+    # the service refuses, in its own words; the form shows the release as it stays
+    qtbot.waitUntil(lambda: dialog.locked)
+    assert dialog.summary.text() == (
+        "Information was disclosed under this release, so it stays as it was signed. "
+        "Record a new release instead, or revoke this one."
+    )
+    assert dialog.purpose.toPlainText() == "Coordinate medication management"
+    assert not dialog.purpose.isEnabled() and not dialog.save_button.isEnabled()
+    assert not dialog.categories[Category.ATTENDANCE].isEnabled()
+    assert pane.releases.row_at(0).purpose == "Coordinate medication management"
+    dialog.reject()  # nothing could be saved: it closes without asking
+    assert not shiboken6.isValid(dialog) or not dialog.isVisible()
+
+    # deleting it is refused too, with the service's message
+    problems = []
+    pane.problem.connect(problems.append)
+    pane.release_table.selectRow(0)
+    box = pane.delete_release_row()
+    assert "entered by mistake" in box.text()
+    next(b for b in box.buttons() if b.text() == "&Delete release").click()
+    qtbot.waitUntil(lambda: bool(problems))
+    assert problems == [
+        "Information was disclosed under this release, so it is kept. Revoke it instead."
+    ]
+    qtbot.waitUntil(window.runner.idle)
+    assert pane.releases.rowCount() == 1
+
+
+def test_delete_a_mistaken_release_from_its_dialog(qtbot, controller, care_vault):
+    folder, passphrase, ids = care_vault
+    window = unlock(qtbot, controller, folder, passphrase)
+    pane = show_care_team(qtbot, window, ids["earl"])
+    qtbot.waitUntil(lambda: pane.releases.rowCount() == 1)
+    dialog = pane.edit_release_row(pane.releases.row_at(0))
+    qtbot.waitUntil(window.runner.idle)
+    dialog.delete_button.click()
+    box = dialog._confirm
+    assert box is not None and "Chidi Okafor, MD" in box.text()
+    assert box.defaultButton().text() == "&Keep"
+    with qtbot.waitSignal(dialog.deleted, timeout=5000):
+        next(b for b in box.buttons() if b.text() == "&Delete release").click()
+    qtbot.waitUntil(lambda: pane.releases.rowCount() == 0)
+    assert pane.releases_empty.isVisible()
+
+
+def add_contacts(qtbot, window, ids):
+    """Two contacts with Dr. Okafor about Ana (today and 40 days ago) and a draft note 10
+    days ago, through the services."""
+    from mhsw_desktop.domain.care_team import ContactMode, Direction
+    from mhsw_desktop.services.care_team import ContactInput, add_contact
+    from mhsw_desktop.services.notes import NoteInput, create_draft
+
+    def work(s):
+        add_contact(s, ids["ana"], ContactInput(
+            ids["okafor"], TODAY, ContactMode.PHONE, Direction.OUTGOING,
+            "Asked about the dose change;\nwill call back <Friday>.",
+        ))  # fmt: skip
+        add_contact(s, ids["ana"], ContactInput(
+            ids["lund"], TODAY - timedelta(days=40), ContactMode.SECURE_MESSAGE,
+            Direction.INCOMING, "Housing application sent.",
+        ))  # fmt: skip
+        create_draft(s, NoteInput(
+            ids["ana"], TODAY - timedelta(days=10), "dap", {"data": "Talked about sleep."},
+        ))  # fmt: skip
+
+    done = []
+    window.runner.query(work, done.append, changes="care_team")
+    qtbot.waitUntil(lambda: bool(done) and window.runner.idle())
+
+
+def test_contacts_in_the_timeline(qtbot, controller, care_vault, qtmodeltester):
+    from mhsw_desktop.ui.contact_dialog import ContactDialog
+    from mhsw_desktop.ui.timeline import TimelineModel
+
+    folder, passphrase, ids = care_vault
+    window = unlock(qtbot, controller, folder, passphrase)
+    add_contacts(qtbot, window, ids)
+    window.show_client(ids["ana"])
+    view = window.client_view
+    assert view.tabs.currentWidget() is not view.care_team
+    qtbot.waitUntil(lambda: view.timeline.rowCount() == 3)
+    table = [[view.timeline.index(r, c).data() for c in range(4)] for r in range(3)]
+    assert table[0] == [
+        TODAY.isoformat(),
+        "Contact · phone · outgoing",
+        "Chidi Okafor, MD",
+        "Asked about the dose change; will call back <Friday>.",
+    ]
+    assert table[1][0] == (TODAY - timedelta(days=10)).isoformat()
+    assert table[1][1].startswith("DAP note · ") and table[1][2].startswith("Draft")
+    assert table[2][:3] == [
+        (TODAY - timedelta(days=40)).isoformat(),
+        "Contact · secure message · incoming",
+        "Maren Lund",
+    ]
+    assert view.timeline.headerData(2, Qt.Orientation.Horizontal) == "Status / with"
+    assert view.count.text() == "3 entries"
+
+    # the Show: filter has a choice for contacts; the others leave contacts out
+    kinds = {view.kind.itemData(n): view.kind.itemText(n) for n in range(view.kind.count())}
+    assert kinds["contacts"] == "Coordination contacts"
+    view.kind.setCurrentIndex(view.kind.findData("contacts"))
+    assert [view.timeline.index(r, 1).data()[:7] for r in range(2)] == ["Contact"] * 2
+    assert view.count.text() == "2 of 3 entries"
+    for kind, expected in (("notes", 1), ("drafts", 1), ("signed", 0), ("in_error", 0)):
+        view.kind.setCurrentIndex(view.kind.findData(kind))
+        assert view.timeline.rowCount() == expected, kind
+    # date filters apply to contacts too
+    view.kind.setCurrentIndex(view.kind.findData("contacts"))
+    view.date_from.set_value(TODAY - timedelta(days=30))
+    assert view.timeline.rowCount() == 1
+    assert view.timeline.index(0, 2).data() == "Chidi Okafor, MD"
+    view.date_from.set_value(None)
+    view.date_to.set_value(TODAY - timedelta(days=1))
+    assert view.timeline.rowCount() == 1
+    assert view.timeline.index(0, 2).data() == "Maren Lund"
+    view.date_to.set_value(None)
+    view.kind.setCurrentIndex(0)
+    assert view.timeline.rowCount() == 3
+
+    # activating a contact opens it (not the note editor); it is not a note to print
+    view.table.setFocus()
+    view.table.selectRow(0)
+    assert view.selected_note_id() is None
+    opened = []
+    view.open_note_requested.connect(opened.append)
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    dialog = next(d for d in window.findChildren(ContactDialog) if d.isVisible())
+    assert opened == [] and dialog.windowTitle() == "Edit coordination contact"
+    qtbot.waitUntil(lambda: dialog.collaborator.chosen() == ids["okafor"])
+    assert dialog.summary_text.toPlainText().startswith("Asked about the dose change;\n")
+    assert dialog.on.value() == TODAY and not dialog.is_dirty()
+    dialog.summary_text.setPlainText("Dose change agreed with the client.")
+    dialog.mode.setCurrentIndex(dialog.mode.findData("meeting"))
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        dialog.save_button.click()
+    qtbot.waitUntil(
+        lambda: view.timeline.index(0, 3).data() == "Dose change agreed with the client."
+    )
+    assert view.timeline.index(0, 1).data() == "Contact · meeting · outgoing"
+    # a note still opens in the editor
+    view.table.selectRow(1)
+    assert view.selected_note_id() == view.timeline.row_at(1).id
+    view.open_note.click()
+    assert opened == [view.timeline.row_at(1).id]
+
+    # the model, with notes and contacts, passes Qt's model tester in every filter state
+    rows = view.timeline.all_rows()
+    for kind in ("all", "notes", "contacts", "drafts", "signed", "in_error"):
+        model = TimelineModel()
+        model.set_kind(kind, TODAY - timedelta(days=20), None)
+        model.set_entries(rows)
+        qtmodeltester.check(model)
+
+
+def test_delete_a_contact(qtbot, controller, care_vault):
+    folder, passphrase, ids = care_vault
+    window = unlock(qtbot, controller, folder, passphrase)
+    add_contacts(qtbot, window, ids)
+    pane = show_care_team(qtbot, window, ids["ana"])
+    view = window.client_view
+    qtbot.waitUntil(lambda: pane.contacts.rowCount() == 2)
+    assert not pane.delete_contact.isEnabled()
+    pane.contact_table.selectRow(0)
+    assert pane.delete_contact.isEnabled() and pane.edit_contact.isEnabled()
+    # the Delete key asks first; Keep keeps it
+    qtbot.keyClick(pane.contact_table, Qt.Key.Key_Delete)
+    box = next(b for b in pane.findChildren(QMessageBox) if b.isVisible())
+    assert box.text().startswith(
+        f"Delete the phone contact with Chidi Okafor, MD on {TODAY.isoformat()}"
+    )
+    next(b for b in box.buttons() if b.text() == "&Keep").click()
+    qtbot.waitUntil(window.runner.idle)
+    assert pane.contacts.rowCount() == 2
+    # the button, then Delete contact: gone from the log and from the timeline
+    pane.contact_table.selectRow(0)
+    pane.delete_contact.click()
+    box = next(b for b in pane.findChildren(QMessageBox) if b.isVisible())
+    next(b for b in box.buttons() if b.text() == "&Delete contact").click()
+    qtbot.waitUntil(lambda: pane.contacts.rowCount() == 1 and window.runner.idle())
+    assert pane.contacts.row_at(0).collaborator_name == "Maren Lund"
+    view.tabs.setCurrentIndex(0)
+    view.load()
+    qtbot.waitUntil(lambda: view.timeline.rowCount() == 2 and window.runner.idle())
+    assert "Chidi Okafor, MD" not in [view.timeline.index(r, 2).data() for r in range(2)]
+    # from its own dialog, opened from the timeline
+    contact_row = next(n for n in range(2) if view.timeline.index(n, 2).data() == "Maren Lund")
+    dialog = pane.edit_contact_row(view.timeline.row_at(contact_row))
+    dialog.delete_button.click()
+    with qtbot.waitSignal(dialog.deleted, timeout=5000):
+        next(b for b in dialog._confirm.buttons() if b.text() == "&Delete contact").click()
+    qtbot.waitUntil(lambda: view.timeline.rowCount() == 1 and pane.contacts.rowCount() == 0)
+
+
+def test_edit_and_remove_a_team_member(qtbot, controller, care_vault):
+    from mhsw_desktop.services.care_team import TeamMemberInput, add_team_member
+
+    folder, passphrase, ids = care_vault
+    window = unlock(qtbot, controller, folder, passphrase)
+    done = []
+    window.runner.query(
+        lambda s: [
+            add_team_member(s, ids["ana"], TeamMemberInput(ids["okafor"], "Prescriber")),
+            add_team_member(s, ids["ana"], TeamMemberInput(ids["lund"])),
+        ],
+        done.append,
+        changes="care_team",
+    )
+    qtbot.waitUntil(lambda: bool(done))
+    pane = show_care_team(qtbot, window, ids["ana"])
+    qtbot.waitUntil(lambda: pane.team.rowCount() == 2)
+    row = next(r for r in pane.team.all_rows() if r.collaborator_id == ids["lund"])
+    pane.team_table.selectRow(pane.team.row_of(row.id))
+    pane.edit_member.click()
+    dialog = pane.findChild(QDialog, "team_member_dialog")
+    assert dialog is not None and dialog.windowTitle() == "Edit care-team membership"
+    qtbot.waitUntil(lambda: dialog.collaborator.chosen() == ids["lund"])
+    assert not dialog.collaborator.isEnabled() and not dialog.new_collaborator.isVisible()
+    assert dialog.start.value() == TODAY and not dialog.is_dirty()
+    dialog.team_role.setText("Housing case manager")
+    dialog.primary.setChecked(True)
+    with qtbot.waitSignal(dialog.saved, timeout=5000):
+        dialog.save_button.click()
+    qtbot.waitUntil(lambda: pane.team.row_at(0).collaborator_id == ids["lund"])
+    assert pane.team.index(0, 1).data() == "Housing case manager"
+    assert pane.team.index(0, 2).data() == "Primary contact"
+    # removing one entered by mistake asks first
+    pane.team_table.selectRow(1)
+    box = pane.remove_member_row()
+    assert "end the membership instead" in box.text()
+    next(b for b in box.buttons() if b.text() == "&Remove").click()
+    qtbot.waitUntil(lambda: pane.team.rowCount() == 1 and window.runner.idle())
+    assert pane.team.row_at(0).collaborator_id == ids["lund"]
 
 
 # -- models, names, lock ------------------------------------------------------------------
@@ -530,6 +900,13 @@ def test_new_widgets_have_accessible_names(qtbot, controller, care_vault):
     dialogs.append(dialogs[0].add())
     pane.release_table.selectRow(0)
     dialogs.append(pane._revoke())
+    # the edit forms, with their Delete buttons, and a question before deleting
+    dialogs[0].table.selectRow(0)
+    dialogs.append(dialogs[0].edit())
+    dialogs.append(pane.edit_release_row())
+    dialogs.append(pane.delete_release_row())
+    qtbot.waitUntil(window.runner.idle)
+    assert dialogs[-2].delete_button is not None
     for dialog in dialogs:
         assert unnamed(dialog) == [], type(dialog).__name__
     assert accessible_name("collaborators") == "Collaborator directory"
@@ -545,10 +922,14 @@ def test_lock_closes_every_care_team_window_and_forgets_the_rows(qtbot, controll
     set_text(form, "name", "Unsaved Person")  # typed but not saved: the lock discards it
     release = pane._add_release()
     contact = pane._log_contact()
+    editing = pane.edit_release_row(pane.releases.row_at(0))
     qtbot.waitUntil(window.runner.idle)
+    editing.purpose.setPlainText("Typed, not saved")
+    editing.delete_button.click()  # asking whether to delete when the lock comes
+    asking = pane.delete_release_row(pane.releases.row_at(0))
     with qtbot.waitSignal(controller.locked, timeout=5000):
         controller.lock()
-    for dialog in (directory, form, release, contact):
+    for dialog in (directory, form, release, contact, editing, asking):
         assert not shiboken6.isValid(dialog) or not dialog.isVisible()
     from mhsw_desktop.ui.unlock_dialog import UnlockDialog
 

@@ -8,4 +8,6 @@ export QT_QPA_PLATFORM=offscreen
 echo "== ruff check"; .venv/bin/ruff check .
 echo "== ruff format --check"; .venv/bin/ruff format --check .
 echo "== mypy"; .venv/bin/mypy
-echo "== pytest"; .venv/bin/python -m pytest "$@"
+# One worker per core; a module's tests stay on one worker so its shared fixtures
+# (template vaults) are made once.
+echo "== pytest"; .venv/bin/python -m pytest -n auto --dist loadscope "$@"

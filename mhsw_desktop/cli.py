@@ -952,6 +952,206 @@ def cmd_alerts(args: argparse.Namespace, secrets: Secrets) -> int:
     return EXIT_OK
 
 
+# -- community resources and referrals ------------------------------------------------
+def _resource_categories_arg(text: str) -> Any:
+    """``--categories food;housing`` (labels too), before the passphrase is asked."""
+    from mhsw_desktop.services.resources import parse_category
+
+    try:
+        return tuple(parse_category(part) for part in text.replace(",", ";").split(";")
+                     if part.strip())  # fmt: skip
+    except ValueError as exc:
+        raise CliError(f"--categories: {exc}.", EXIT_USAGE) from None
+
+
+def _resource_category_arg(text: str | None) -> Any:
+    if not text:
+        return None
+    found = _resource_categories_arg(text)
+    if len(found) != 1:
+        raise CliError("--category takes one category.", EXIT_USAGE)
+    return found[0]
+
+
+def cmd_resources_list(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.resources import list_resources
+
+    category = _resource_category_arg(args.category)
+    vault = _open(args, secrets)
+    with vault, vault.session() as session:
+        rows = list_resources(session, args.search, category=category, language=args.language)
+    if args.json:
+        _emit(args, {"count": len(rows), "resources": [r.to_json() for r in rows]}, "")
+        return EXIT_OK
+    for row in rows:
+        extra = "  ".join(p for p in (row.category_labels, row.phone, row.languages) if p)
+        print(f"{row.id}  {row.name}" + (f"  ({extra})" if extra else ""))
+    print(_plural(len(rows), "resource"), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_resources_add(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.resources import (
+        ResourceInput,
+        add_resource,
+        checked_resource,
+        likely_duplicate_resources,
+    )
+
+    data = ResourceInput(
+        name=args.name,
+        categories=_resource_categories_arg(args.categories),
+        **{f: getattr(args, f) for f in ("services", "eligibility", "hours", "phone", "email",
+                                         "website", "address", "languages", "notes")},
+    )  # fmt: skip
+    checked_resource(data)  # refuse before the passphrase
+    vault = _open(args, secrets)
+    with vault, vault.unit_of_work() as session:
+        duplicates = likely_duplicate_resources(session, data)
+        if duplicates and not args.allow_duplicate:
+            ids = ", ".join(str(row.id) for row in duplicates)
+            raise CliError(
+                f"A resource with the same name and phone is already in the directory "
+                f"({ids}); nothing was added. Use --allow-duplicate to add anyway."
+            )
+        resource_id = add_resource(session, data)
+    _emit(args, {"id": str(resource_id)}, str(resource_id))
+    return EXIT_OK
+
+
+def cmd_resources_import(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.resources import (
+        MAX_CSV_BYTES,
+        import_resources_csv,
+        parse_resources_csv,
+    )
+
+    path = Path(args.file).expanduser()
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_CSV_BYTES + 1)  # one byte over is enough to refuse it
+    except OSError as exc:
+        raise CliError(f"Could not read {path}: {exc.strerror}; nothing was imported.") from None
+    parse_resources_csv(data)  # a malformed file says so before the passphrase is asked for
+    vault = _open(args, secrets)
+    with vault, vault.unit_of_work() as session:
+        result = import_resources_csv(session, data)
+    lines = [f"Imported {_plural(len(result.imported), 'resource')}."]
+    if result.skipped:
+        lines.append(f"Skipped {_plural(len(result.skipped), 'duplicate')}:")
+        lines += [
+            f"  row {s.row}: {s.name} "
+            + (f"(already in the directory as {s.duplicate_of})" if s.duplicate_of
+               else "(repeats an earlier row of the file)")
+            for s in result.skipped
+        ]  # fmt: skip
+    _emit(args, result.to_json(), "\n".join(lines))
+    return EXIT_OK
+
+
+def cmd_resources_export(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.resources import list_resources, resources_to_csv
+    from mhsw_desktop.vault.files import write_atomic
+
+    target = Path(args.output).expanduser()
+    if target.is_dir():
+        raise CliError(f"{target} is a folder; give a file name ending in .csv.", EXIT_USAGE)
+    if not target.parent.is_dir():
+        raise CliError(f"The folder {target.parent} does not exist; nothing was written.")
+    vault = _open(args, secrets)
+    with vault, vault.session() as session:
+        rows = list_resources(session)
+    try:
+        write_atomic(target, resources_to_csv(rows).encode("utf-8"))
+    except OSError as exc:
+        raise CliError(f"Could not write {target}: {exc.strerror}; nothing was written.") from None
+    _emit(
+        args,
+        {"file": str(target), "count": len(rows)},
+        f"Wrote {_plural(len(rows), 'resource')} to {target}.",
+    )
+    return EXIT_OK
+
+
+def _referral_line(row: Any) -> str:
+    status = row.status.label + (f" {row.status_date.isoformat()}" if row.status_date else "")
+    follow = ""
+    if row.followup_date:
+        follow = f"  follow-up {row.followup_date.isoformat()}" + (
+            " (done)" if row.followup_done else ""
+        )
+    gone = " (no longer in the directory)" if row.resource_deleted else ""
+    return f"{row.id}  {row.referred_on.isoformat()}  {row.resource_name}{gone}  {status}{follow}"
+
+
+def _followup_arg(text: str | None) -> Any:
+    """``--follow-up`` as a date; "none" clears it; absent is ``...`` (keep)."""
+    if text is None:
+        return ...
+    return None if text.strip().lower() == "none" else _date_arg(text, "followup_date")
+
+
+def cmd_referrals_add(args: argparse.Namespace, secrets: Secrets) -> int:
+    from datetime import date
+
+    from mhsw_desktop.domain.resources import ReferralStatus
+    from mhsw_desktop.services.resources import ReferralInput, add_referral, get_referral
+
+    followup = _followup_arg(args.follow_up)
+    data = ReferralInput(
+        client_id=args.client,
+        resource_id=args.resource,
+        referred_on=_date_arg(args.date, "referred_on") or date.today(),
+        status=ReferralStatus(args.status),
+        followup_date=None if followup is ... else followup,
+        notes=args.notes,
+    )
+    vault = _open(args, secrets)
+    with vault, vault.unit_of_work() as session:
+        row = get_referral(session, add_referral(session, data))
+    _emit(args, row.to_json(), _referral_line(row))
+    return EXIT_OK
+
+
+def cmd_referrals_update(args: argparse.Namespace, secrets: Secrets) -> int:
+    from dataclasses import replace as changed
+
+    from mhsw_desktop.domain.resources import ReferralStatus
+    from mhsw_desktop.services.resources import get_referral, update_referral
+
+    followup = _followup_arg(args.follow_up)
+    status_date = _date_arg(args.status_date, "status_date")
+    vault = _open(args, secrets)
+    with vault, vault.unit_of_work() as session:
+        data = get_referral(session, args.id).data
+        data = changed(
+            data,
+            status=ReferralStatus(args.status) if args.status else data.status,
+            status_date=status_date,
+            followup_date=data.followup_date if followup is ... else followup,
+            notes=data.notes if args.notes is None else args.notes,
+        )
+        update_referral(session, args.id, data)
+        row = get_referral(session, args.id)
+    _emit(args, row.to_json(), _referral_line(row))
+    return EXIT_OK
+
+
+def cmd_referrals_list(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.resources import list_referrals
+
+    vault = _open(args, secrets)
+    with vault, vault.session() as session:
+        rows = list_referrals(session, args.client)
+    if args.json:
+        _emit(args, {"count": len(rows), "referrals": [r.to_json() for r in rows]}, "")
+        return EXIT_OK
+    for row in rows:
+        print(_referral_line(row))
+    print(_plural(len(rows), "referral"), file=sys.stderr)
+    return EXIT_OK
+
+
 # -- reports --------------------------------------------------------------------------
 def _day(text: str) -> Any:
     from mhsw_desktop.domain.client_rules import parse_date
@@ -1405,6 +1605,86 @@ def build_parser() -> argparse.ArgumentParser:
     m_evs.add_argument("--client", type=_uuid, required=True, metavar="ID")
     m_evs.set_defaults(func=cmd_measures_events)
     add("alerts", cmd_alerts, "measure alerts not yet reviewed (PHQ-9 item 9), oldest first")
+
+    res = sub.add_parser("resources", help="the directory of community resources; CSV")
+    res_sub = res.add_subparsers(dest="resources_command", metavar="ACTION", parser_class=_Parser)
+    res_sub.required = True
+    r_list = res_sub.add_parser("list", parents=[common], help="the directory, by name")
+    r_list.add_argument(
+        "--search",
+        default="",
+        metavar="TEXT",
+        help="words in the name, services, categories, languages or phone",
+    )
+    r_list.add_argument("--category", default=None, help="e.g. food, housing, legal_aid")
+    r_list.add_argument("--language", default="", help="e.g. Spanish (accents ignored)")
+    r_list.set_defaults(func=cmd_resources_list)
+    r_add = res_sub.add_parser("add", parents=[common], help="add one; prints its id")
+    r_add.add_argument("--name", required=True)
+    r_add.add_argument(
+        "--categories",
+        default="",
+        metavar="LIST",
+        help="separated by ';': food, housing, transport, benefits, crisis, "
+        "support_groups, legal_aid, substance_use_treatment",
+    )
+    for flag in (
+        "services",
+        "eligibility",
+        "hours",
+        "phone",
+        "email",
+        "website",
+        "address",
+        "languages",
+        "notes",
+    ):
+        r_add.add_argument(f"--{flag}", default="")
+    r_add.add_argument(
+        "--allow-duplicate", action="store_true", help="add even if a likely duplicate exists"
+    )
+    r_add.set_defaults(func=cmd_resources_add)
+    r_imp = res_sub.add_parser(
+        "import-csv",
+        parents=[common],
+        help="add the rows of a UTF-8 CSV file whose header names any of: name (required), "
+        "services, categories (separated by ';'), eligibility, hours, phone, email, website, "
+        "address, languages, notes; duplicates skipped; all or nothing",
+    )
+    r_imp.add_argument("file", metavar="FILE")
+    r_imp.set_defaults(func=cmd_resources_import)
+    r_exp = res_sub.add_parser("export-csv", parents=[common], help="write the directory as CSV")
+    r_exp.add_argument("-o", "--output", required=True, metavar="FILE.csv")
+    r_exp.set_defaults(func=cmd_resources_export)
+
+    ref = sub.add_parser("referrals", help="a client's referrals to community resources")
+    ref_sub = ref.add_subparsers(dest="referrals_command", metavar="ACTION", parser_class=_Parser)
+    ref_sub.required = True
+    statuses = ("made", "accepted", "completed", "declined", "no_response")
+    rf_add = ref_sub.add_parser(
+        "add", parents=[common], help="refer a client; a follow-up date creates a task"
+    )
+    rf_add.add_argument("--client", type=_uuid, required=True, metavar="ID")
+    rf_add.add_argument("--resource", type=_uuid, required=True, metavar="ID")
+    rf_add.add_argument("--date", metavar="YYYY-MM-DD", help="default: today")
+    rf_add.add_argument("--status", choices=statuses, default="made")
+    rf_add.add_argument("--follow-up", metavar="YYYY-MM-DD")
+    rf_add.add_argument("--notes", default="")
+    rf_add.set_defaults(func=cmd_referrals_add)
+    rf_up = ref_sub.add_parser(
+        "update", parents=[common], help="record what became of a referral; move its follow-up"
+    )
+    rf_up.add_argument("id", type=_uuid, metavar="REFERRAL_ID")
+    rf_up.add_argument("--status", choices=statuses, default=None)
+    rf_up.add_argument("--status-date", metavar="YYYY-MM-DD", help="default: today")
+    rf_up.add_argument("--follow-up", metavar="YYYY-MM-DD|none")
+    rf_up.add_argument("--notes", default=None)
+    rf_up.set_defaults(func=cmd_referrals_update)
+    rf_list = ref_sub.add_parser(
+        "list", parents=[common], help="a client's referrals, newest first"
+    )
+    rf_list.add_argument("--client", type=_uuid, required=True, metavar="ID")
+    rf_list.set_defaults(func=cmd_referrals_list)
 
     from mhsw_desktop.reports import KINDS
 

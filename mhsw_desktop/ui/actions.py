@@ -112,6 +112,15 @@ ACTIONS: tuple[ActionSpec, ...] = (
         group_start=True,
     ),
     ActionSpec(
+        "resources",
+        "Community &resources…",
+        "Community resource directory",
+        "Food, housing, transport, benefits, crisis, support groups, legal aid and treatment "
+        "services to refer clients to; CSV import and export",
+        None,
+        menu="clients",
+    ),
+    ActionSpec(
         "practitioner_profile",
         "&Practitioner profile…",
         "Practitioner profile",
@@ -315,6 +324,29 @@ PLAN_ACTIONS: tuple[ActionSpec, ...] = (
     ),
 )  # fmt: skip
 
+#: the client view's Referrals tab's own actions (its buttons); the pane builds them
+REFERRAL_ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec(
+        "refer", "Re&fer…", "Refer the client to a community resource",
+        "Refer this client to a resource in the directory; a follow-up date adds a task",
+        None, menu="referrals",
+    ),
+    ActionSpec(
+        "edit_referral", "Chan&ge…", "Change the selected referral",
+        "Record what became of the selected referral, or move its follow-up date", None,
+        menu="referrals",
+    ),
+    ActionSpec(
+        "remove_referral", "Remo&ve…", "Remove the selected referral",
+        "Remove a referral entered by mistake (its open follow-up task goes with it)", None,
+        menu="referrals",
+    ),
+    ActionSpec(
+        "open_resources", "Director&y…", "Open the community resource directory",
+        "Add, edit, import or export community resources", None, menu="referrals",
+    ),
+)  # fmt: skip
+
 #: further keys for an action: the platform's own zoom keys (Ctrl++ on most keyboards)
 EXTRA_SHORTCUTS: dict[str, tuple[QKeySequence.StandardKey, ...]] = {
     "zoom_in": (StandardKey.ZoomIn,),
@@ -350,7 +382,11 @@ def build_actions(parent: QWidget, specs: tuple[ActionSpec, ...] = ACTIONS) -> d
 
 
 def spec_of(action_id: str) -> ActionSpec:
-    return next(s for s in (*ACTIONS, *PREVIEW_ACTIONS, *PLAN_ACTIONS) if s.id == action_id)
+    return next(
+        s
+        for s in (*ACTIONS, *PREVIEW_ACTIONS, *PLAN_ACTIONS, *REFERRAL_ACTIONS)
+        if s.id == action_id
+    )
 
 
 def accessible_name(action_id: str) -> str:

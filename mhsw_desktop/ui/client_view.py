@@ -32,6 +32,7 @@ from mhsw_desktop.ui.measures_pane import MeasuresPane
 from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.record_model import RecordTableModel
 from mhsw_desktop.ui.record_view import RecordTableView
+from mhsw_desktop.ui.referrals_pane import ReferralsPane
 from mhsw_desktop.ui.timeline import KINDS, TimelineModel, is_contact
 from mhsw_desktop.ui.treatment_plan_pane import TreatmentPlanPane
 from mhsw_desktop.ui.widgets import plain_label, scaled_font
@@ -196,6 +197,9 @@ class ClientView(QWidget):
         self.measures = MeasuresPane(runner, self)
         self.measures.problem.connect(self.problem)
         self.tabs.addTab(self.measures, "Meas&ures")
+        self.referrals = ReferralsPane(runner, self)
+        self.referrals.problem.connect(self.problem)
+        self.tabs.addTab(self.referrals, "Referrals")
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.tabs)
@@ -252,6 +256,7 @@ class ClientView(QWidget):
         self.care_team.show_client(client_id)
         self.treatment_plan.show_client(client_id)
         self.measures.show_client(client_id)
+        self.referrals.show_client(client_id)
 
     def load(self) -> None:
         client_id = self.client_id
@@ -327,6 +332,7 @@ class ClientView(QWidget):
         self.care_team.clear()
         self.treatment_plan.clear()
         self.measures.clear()
+        self.referrals.clear()
         self.count.setText("")
         self.kind.setCurrentIndex(0)
         self.date_from.set_value(None)

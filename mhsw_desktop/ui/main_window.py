@@ -141,6 +141,7 @@ class MainWindow(QMainWindow):
         act["practitioner_profile"].triggered.connect(self.practitioner_profile)
         act["note_templates"].triggered.connect(self.note_templates)
         act["collaborators"].triggered.connect(self.collaborator_directory)
+        act["resources"].triggered.connect(self.resource_directory)
         act["print_summary"].triggered.connect(self.print_summary)
         act["print_face_sheet"].triggered.connect(lambda: self.print_for_client("face-sheet"))
         act["print_record"].triggered.connect(lambda: self.print_for_client("record"))
@@ -321,6 +322,7 @@ class MainWindow(QMainWindow):
             "practitioner_profile",
             "note_templates",
             "collaborators",
+            "resources",
             "print_today",
             "print_caseload",
         ):
@@ -579,6 +581,11 @@ class MainWindow(QMainWindow):
         from mhsw_desktop.ui.collaborator_directory import open_directory
 
         open_directory(self.runner, self)
+
+    def resource_directory(self) -> None:
+        from mhsw_desktop.ui.resource_directory import open_resource_directory
+
+        open_resource_directory(self.runner, self)
 
     def practitioner_profile(self) -> None:
         from mhsw_desktop.ui.practitioner_dialog import PractitionerDialog

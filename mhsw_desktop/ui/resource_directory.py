@@ -130,9 +130,11 @@ class ResourceDirectoryDialog(QDialog):
         self.table = RecordTableView(self.model, "Community resources", self)
         self.table.setObjectName("resources")
         header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setStretchLastSection(True)  # the hours
+        chars = self.fontMetrics().averageCharWidth()
+        for column, width in ((0, 34), (1, 24), (3, 20)):
+            header.resizeSection(column, chars * width)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.table.open_requested.connect(self.edit)
         self.table.delete_requested.connect(lambda _row: self.delete())
         self.details = plain_label("", self)
@@ -190,7 +192,6 @@ class ResourceDirectoryDialog(QDialog):
         self.table.selectionModel().selectionChanged.connect(self._selected)
         self.model.modelReset.connect(self._selected)
         runner.changed.connect(self._records_changed)
-        chars = self.fontMetrics().averageCharWidth()
         self.resize(chars * 140, self.fontMetrics().height() * 32)
         self._selected()
         self.load()

@@ -132,8 +132,8 @@ class ResourceDirectoryDialog(QDialog):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)  # the hours
         chars = self.fontMetrics().averageCharWidth()
-        for column, width in ((0, 34), (1, 24), (3, 20)):
-            header.resizeSection(column, chars * width)
+        for section, width in ((0, 34), (1, 24), (3, 20)):
+            header.resizeSection(section, chars * width)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.table.open_requested.connect(self.edit)
         self.table.delete_requested.connect(lambda _row: self.delete())

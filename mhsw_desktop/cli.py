@@ -952,6 +952,74 @@ def cmd_alerts(args: argparse.Namespace, secrets: Secrets) -> int:
     return EXIT_OK
 
 
+# -- safety plans ---------------------------------------------------------------------
+def _safety_plan_text(view: Any, versions: Sequence[Any]) -> str:
+    """What ``safety-plan show`` prints: the version's steps, then the history."""
+    from mhsw_desktop.services.safety_plans import STEPS, Contact
+
+    if view.signed:
+        signer = ", ".join(p for p in (view.signer_name, view.signer_credentials) if p)
+        state = f"signed {view.signed_at.date().isoformat()} by {signer}"
+    else:
+        state = "draft, not signed"
+    lines = [f"Safety plan, version {view.version_number} of {view.plan_date.isoformat()} "
+             f"({state})"]  # fmt: skip
+    if view.client_signed_on:
+        lines.append(f"Client signed on {view.client_signed_on.isoformat()}")
+    for step in STEPS:
+        lines.append(f"{step.number}. {step.title}")
+        entries = view.step(step.key)
+        for entry in entries:
+            if isinstance(entry, Contact):
+                extra = "; ".join(p for p in (entry.organisation, entry.address) if p)
+                extra = ", ".join(line.strip() for line in extra.splitlines() if line.strip())
+                text = "  ".join(p for p in (entry.name, entry.phone) if p)
+                entry = f"{text} ({extra})" if extra else text
+            lines.append(f"   - {entry}")
+        if not entries:
+            lines.append("   (nothing yet)")
+    likelihood = view.content.likelihood_of_use
+    lines.append(
+        "Likelihood of use: " + ("not recorded" if likelihood is None else f"{likelihood} of 10")
+    )
+    if view.content.barriers:
+        lines.append(f"Barriers: {view.content.barriers}")
+    lines.append("Versions: " + "; ".join(
+        f"{row.version_number} of {row.plan_date.isoformat()} ({row.status.value})"
+        for row in versions
+    ))  # fmt: skip
+    return "\n".join(lines)
+
+
+def cmd_safety_plan_show(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.errors import NotFoundError
+    from mhsw_desktop.services.safety_plans import (
+        get_safety_plan,
+        row_json,
+        version_by_number,
+        version_json,
+    )
+
+    if args.version is not None and args.version < 1:
+        raise CliError("--version must be 1 or more.", EXIT_USAGE)
+    vault = _open(args, secrets)
+    with vault, vault.session() as session:
+        state = get_safety_plan(session, args.client)
+        if state is None:
+            raise NotFoundError("This client has no safety plan yet.")
+        view = state.current
+        if args.version is not None and args.version != view.version_number:
+            view = version_by_number(session, args.client, args.version)
+    payload = {
+        "client_id": str(args.client),
+        "plan_id": str(state.plan_id),
+        "version": version_json(view),
+        "versions": [row_json(row) for row in state.versions],
+    }
+    _emit(args, payload, _safety_plan_text(view, state.versions))
+    return EXIT_OK
+
+
 # -- community resources and referrals ------------------------------------------------
 def _resource_categories_arg(text: str) -> Any:
     """``--categories food;housing`` (labels too), before the passphrase is asked."""
@@ -1605,6 +1673,16 @@ def build_parser() -> argparse.ArgumentParser:
     m_evs.add_argument("--client", type=_uuid, required=True, metavar="ID")
     m_evs.set_defaults(func=cmd_measures_events)
     add("alerts", cmd_alerts, "measure alerts not yet reviewed (PHQ-9 item 9), oldest first")
+
+    spl = sub.add_parser("safety-plan", help="a client's safety plan (Stanley-Brown)")
+    spl_sub = spl.add_subparsers(dest="safety_plan_command", metavar="ACTION", parser_class=_Parser)
+    spl_sub.required = True
+    sp_show = spl_sub.add_parser(
+        "show", parents=[common], help="the newest version (or --version N) and the history"
+    )
+    sp_show.add_argument("--client", type=_uuid, required=True, metavar="ID")
+    sp_show.add_argument("--version", type=int, default=None, metavar="N")
+    sp_show.set_defaults(func=cmd_safety_plan_show)
 
     res = sub.add_parser("resources", help="the directory of community resources; CSV")
     res_sub = res.add_subparsers(dest="resources_command", metavar="ACTION", parser_class=_Parser)

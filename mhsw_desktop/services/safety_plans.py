@@ -693,3 +693,55 @@ def discard_draft(session: Session, version_id: uuid.UUID) -> None:
         )
     row.deleted_at = utcnow()
     session.flush()
+
+
+# -- machine-readable form (``mhsw safety-plan show --json``) -------------------------
+def _entry_json(entry: str | Contact, professional: bool) -> str | dict[str, str]:
+    return entry if isinstance(entry, str) else _contact_json(entry, professional)
+
+
+def version_json(view: SafetyPlanView) -> dict[str, Any]:
+    """One version as the command line's ``--json`` gives it (a public contract)."""
+    content = view.content
+    return {
+        "id": str(view.id),
+        "number": view.version_number,
+        "status": view.status.value,
+        "plan_date": view.plan_date.isoformat(),
+        "language": content.language,
+        "steps": [
+            {
+                "number": step.number,
+                "key": step.key,
+                "title": step.title,
+                "entries": [
+                    _entry_json(entry, step.key == "professional_contacts")
+                    for entry in getattr(content, step.key)
+                ],
+            }
+            for step in STEPS
+        ],
+        "likelihood_of_use": content.likelihood_of_use,
+        "barriers": content.barriers,
+        "signed_at": view.signed_at.isoformat(timespec="seconds") if view.signed_at else None,
+        "signer": {
+            "name": view.signer_name,
+            "credentials": view.signer_credentials,
+            "licence": view.signer_licence,
+        }
+        if view.signed
+        else None,
+        "content_hash": view.content_hash or None,
+        "client_signed_on": view.client_signed_on.isoformat() if view.client_signed_on else None,
+    }
+
+
+def row_json(row: SafetyPlanRow) -> dict[str, Any]:
+    return {
+        "id": str(row.id),
+        "number": row.version_number,
+        "status": row.status.value,
+        "plan_date": row.plan_date.isoformat(),
+        "signed_at": row.signed_at.isoformat(timespec="seconds") if row.signed_at else None,
+        "signer_name": row.signer_name or None,
+    }

@@ -264,8 +264,9 @@ def fill_demo(
 
     With ``notes_per_client``, each client also gets that many notes in every template
     (most signed, some drafts and addenda), diagnoses and follow-up tasks, a care team
-    with releases and coordination contacts, PHQ-9 and GAD-7 series with trend events, and
-    the practitioner profile is filled in so that notes can be signed.
+    with releases and coordination contacts, PHQ-9 and GAD-7 series with trend events, a
+    safety plan where a PHQ-9 answered item 9 (and for a few others), and the practitioner
+    profile is filled in so that notes can be signed.
     """
     from mhsw_desktop.services.practitioner import PractitionerInput, save_practitioner
     from mhsw_desktop.services.synthetic_care import add_directory, add_synthetic_care_team
@@ -275,6 +276,7 @@ def fill_demo(
         add_synthetic_clinical_data,
         add_synthetic_notes,
     )
+    from mhsw_desktop.services.synthetic_safety_plans import add_synthetic_safety_plan
 
     day = today or date.today()
     rng = random.Random(seed + 1)
@@ -292,6 +294,7 @@ def fill_demo(
         )
     directory = add_directory(session) if notes_per_client else []
     measures_rng = random.Random(seed + 2)  # its own: the other synthetic data stay as they were
+    safety_rng = random.Random(seed + 3)  # likewise
     for data in synthetic_clients(clients, seed, day):
         client_id = add_client(session, data, today=day)
         if notes_per_client:
@@ -300,4 +303,5 @@ def fill_demo(
             add_synthetic_clinical_data(session, client_id, intake, rng, today=day)
             add_synthetic_care_team(session, client_id, intake, directory, rng, today=day)
             add_synthetic_measures(session, client_id, intake, measures_rng, today=day)
+            add_synthetic_safety_plan(session, client_id, intake, safety_rng, SIGNER, today=day)
     return clients

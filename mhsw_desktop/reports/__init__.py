@@ -22,8 +22,6 @@ KINDS: tuple[str, ...] = (
 
 #: kinds whose feature is not in this version yet, and what they wait for
 NOT_YET: dict[str, str] = {
-    "safety-plan": "safety plans",
-    "wallet-card": "safety plans (the wallet card is printed from one)",
     "genogram": "family contacts and the genogram",
 }
 

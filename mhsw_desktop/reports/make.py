@@ -64,6 +64,7 @@ def check(request: ReportRequest) -> None:
 NOT_FOR_COLLABORATORS = {
     "caseload": "a caseload list covers many clients and is never made for a collaborator",
     "disclosures": "the accounting of disclosures is the client's own record",
+    "wallet-card": "the safety-plan wallet card is printed for the client only",
 }
 
 Builder = Callable[[PreparedFor | None], Pdf]
@@ -161,6 +162,18 @@ def _prepare(
         plan = treatment_plan_data(session, request.client_id)
         shares = {Category.TREATMENT_PLAN}
         return (lambda shared: treatment_plan.build(plan, prepared_for=shared)), shares
+    if kind in ("safety-plan", "wallet-card"):
+        from mhsw_desktop.reports import safety_plan, wallet_card
+        from mhsw_desktop.services.safety_plans import safety_plan_data
+
+        assert request.client_id is not None
+        safety = safety_plan_data(session, request.client_id)
+        if kind == "wallet-card":  # never for a collaborator (check() refuses it)
+            return (lambda _: wallet_card.build(safety)), set()
+        # a collaborator's copy of the safety plan is part of the treatment plan
+        return (lambda shared: safety_plan.build(safety, prepared_for=shared)), {
+            Category.TREATMENT_PLAN
+        }
     if kind == "caseload":
         from mhsw_desktop.reports import caseload
 
@@ -182,6 +195,8 @@ TITLES = {
     "record": "Clinical record",
     "measures": "Measures history",
     "treatment-plan": "Treatment plan",
+    "safety-plan": "Safety plan",
+    "wallet-card": "Safety-plan wallet card",
     "caseload": "Caseload",
     "disclosures": "Accounting of disclosures",
 }

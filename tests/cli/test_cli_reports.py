@@ -7,12 +7,15 @@ import json
 import os
 import shutil
 import stat
+import uuid
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
 from mhsw_desktop.reports import KINDS, NOT_YET
+from mhsw_desktop.services.safety_plans import create_safety_plan
+from mhsw_desktop.vault.vault import Vault
 from tests.cli.test_cli import assert_one_line_error, mhsw
 from tests.cli.test_cli_notes import PW, SOAP, add_note
 from tests.support import PASSPHRASE, snapshot
@@ -126,7 +129,7 @@ def test_todays_batch_and_caseload(vault: tuple[Path, str, str], tmp_path: Path)
     assert "Nguyễn, Søren" in pdf_text(caseload)
 
 
-@pytest.mark.parametrize("kind", sorted(NOT_YET))
+@pytest.mark.parametrize("kind", sorted(NOT_YET))  # the genogram, for now
 def test_kinds_not_landed_say_so_and_exit_1(
     vault: tuple[Path, str, str], tmp_path: Path, kind: str
 ) -> None:
@@ -138,6 +141,37 @@ def test_kinds_not_landed_say_so_and_exit_1(
     assert result.returncode == 1
     one_line_error(result, "not available yet")
     assert not out.exists()
+
+
+def test_safety_plan_and_wallet_card_to_files(vault: tuple[Path, str, str], tmp_path: Path) -> None:
+    folder, client, _ = vault
+    no_plan = mhsw("--vault", str(folder), "report", "safety-plan", "--client", client,
+                   "-o", str(tmp_path / "none.pdf"), stdin=PW)  # fmt: skip
+    assert no_plan.returncode == 1
+    one_line_error(no_plan, "This client has no safety plan yet.")
+    assert not (tmp_path / "none.pdf").exists()
+    opened = Vault.open(folder, PASSPHRASE)
+    try:
+        with opened.unit_of_work() as session:
+            create_safety_plan(session, uuid.UUID(client))  # the clinician and 988
+    finally:
+        opened.lock()
+    plan, card = tmp_path / "plan.pdf", tmp_path / "card.pdf"
+    for kind, out in (("safety-plan", plan), ("wallet-card", card)):
+        result = mhsw("--vault", str(folder), "report", kind, "--client", client,
+                      "-o", str(out), stdin=PW)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert "My safety plan" in pdf_text(plan) and "Søren Nguyễn" in pdf_text(plan)
+    assert "Draft – not yet signed" in pdf_text(plan)
+    assert len(PdfReader(io.BytesIO(card.read_bytes())).pages) == 1
+    assert "988 Suicide & Crisis Lifeline" in pdf_text(card)
+    # the card is for the client only: refused before the passphrase is asked
+    shared = mhsw("--vault", str(folder), "report", "wallet-card", "--client", client,
+                  "--for", client, "-o", str(tmp_path / "x.pdf"), stdin="")  # fmt: skip
+    assert shared.returncode != 0
+    one_line_error(shared, "client only")
+    assert not (tmp_path / "x.pdf").exists()
 
 
 def test_every_kind_is_known_to_the_parser() -> None:

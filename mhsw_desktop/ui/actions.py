@@ -196,6 +196,23 @@ ACTIONS: tuple[ActionSpec, ...] = (
         menu="file",
     ),
     ActionSpec(
+        "print_safety_plan",
+        "Print safet&y plan (client copy)…",
+        "Print safety plan (client copy)",
+        "Preview, print or save the client's copy of their safety plan (the newest version)",
+        None,
+        menu="file",
+    ),
+    ActionSpec(
+        "print_wallet_card",
+        "Print &wallet card…",
+        "Print safety plan wallet card",
+        "Preview, print or save the wallet-sized card of the client's safety plan: warning "
+        "signs, coping, people to call and crisis lines",
+        None,
+        menu="file",
+    ),
+    ActionSpec(
         "print_disclosures",
         "Print accounting of &disclosures…",
         "Print accounting of disclosures",
@@ -324,6 +341,43 @@ PLAN_ACTIONS: tuple[ActionSpec, ...] = (
     ),
 )  # fmt: skip
 
+#: the client view's Safety plan tab's own actions (its buttons); the pane builds them
+SAFETY_PLAN_ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec(
+        "start_safety_plan", "&Start safety plan", "Start a safety plan",
+        "Start this client's safety plan: version 1, a draft with you and the crisis lines "
+        "as contacts", None, menu="safety_plan",
+    ),
+    ActionSpec(
+        "save_safety_plan", "&Save", "Save the safety plan draft",
+        "Save every step of the draft as it is now", StandardKey.Save, menu="safety_plan",
+    ),
+    ActionSpec(
+        "sign_safety_plan", "Si&gn…", "Sign the safety plan",
+        "Sign this version (your passphrase again): it is frozen from then on", None,
+        menu="safety_plan",
+    ),
+    ActionSpec(
+        "safety_plan_client_signed", "Client signe&d…", "Record the day the client signed",
+        "Record the day the client signed this version", None, menu="safety_plan",
+    ),
+    ActionSpec(
+        "new_safety_plan_version", "Ne&w version", "Start a new version of the safety plan",
+        "A new draft copied from the newest signed version, dated today", None,
+        menu="safety_plan",
+    ),
+    ActionSpec(
+        "discard_safety_plan_draft", "Discard draft…", "Discard this draft",
+        "Drop this new version's draft; the signed versions stay as they are", None,
+        menu="safety_plan",
+    ),
+    ActionSpec(
+        "compare_safety_plans", "Compare with previous", "Compare with the previous version",
+        "What was added, removed or changed since the version before the one shown", None,
+        menu="safety_plan",
+    ),
+)  # fmt: skip
+
 #: the client view's Referrals tab's own actions (its buttons); the pane builds them
 REFERRAL_ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec(
@@ -384,7 +438,13 @@ def build_actions(parent: QWidget, specs: tuple[ActionSpec, ...] = ACTIONS) -> d
 def spec_of(action_id: str) -> ActionSpec:
     return next(
         s
-        for s in (*ACTIONS, *PREVIEW_ACTIONS, *PLAN_ACTIONS, *REFERRAL_ACTIONS)
+        for s in (
+            *ACTIONS,
+            *PREVIEW_ACTIONS,
+            *PLAN_ACTIONS,
+            *SAFETY_PLAN_ACTIONS,
+            *REFERRAL_ACTIONS,
+        )
         if s.id == action_id
     )
 

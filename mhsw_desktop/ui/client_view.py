@@ -1,10 +1,11 @@
 """The client view: who the client is, their timeline of notes and coordination contacts,
-their care team, their diagnoses, and the actions on them (new note, open an entry, edit
-details, diagnoses)."""
+their care team, treatment plan, safety plan, measures and referrals, their diagnoses, and
+the actions on them (new note, open an entry, edit details, diagnoses, print)."""
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -33,6 +34,7 @@ from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.record_model import RecordTableModel
 from mhsw_desktop.ui.record_view import RecordTableView
 from mhsw_desktop.ui.referrals_pane import ReferralsPane
+from mhsw_desktop.ui.safety_plan_pane import SafetyPlanPane
 from mhsw_desktop.ui.timeline import KINDS, TimelineModel, is_contact
 from mhsw_desktop.ui.treatment_plan_pane import TreatmentPlanPane
 from mhsw_desktop.ui.widgets import plain_label, scaled_font
@@ -45,6 +47,9 @@ def client_display_name(data: Any) -> str:
         name += f" “{data.preferred_name}”"
     return name
 
+
+#: the print actions the Safety plan tab shows as buttons too
+SAFETY_PLAN_PRINTS = ("action_print_safety_plan", "action_print_wallet_card")
 
 DIAGNOSIS_COLUMNS = (
     ("Code", lambda r: r.code),
@@ -190,12 +195,20 @@ class ClientView(QWidget):
         self.tabs = QTabWidget(self)
         self.treatment_plan = TreatmentPlanPane(runner, self)
         self.treatment_plan.problem.connect(self.problem)
-        self.tabs.setAccessibleName("Timeline, care team or treatment plan")
+        self.tabs.setAccessibleName(
+            "Timeline, care team, treatment plan, safety plan, measures or referrals"
+        )
         self.tabs.addTab(timeline_box, "Time&line")
         self.tabs.addTab(self.care_team, "Care tea&m")
         self.tabs.addTab(self.treatment_plan, "Treatment plan")
+        self.safety_plan = SafetyPlanPane(runner, self)
+        self.safety_plan.problem.connect(self.problem)
+        self.tabs.addTab(self.safety_plan, "Safet&y plan")
         self.measures = MeasuresPane(runner, self)
         self.measures.problem.connect(self.problem)
+        # the item-9 alert (banner and the saved-measure warning) opens the Safety plan tab
+        self.measures.set_safety_plan_available(True)
+        self.measures.safety_plan_requested.connect(self._safety_plan_requested)
         self.tabs.addTab(self.measures, "Meas&ures")
         self.referrals = ReferralsPane(runner, self)
         self.referrals.problem.connect(self.problem)
@@ -222,9 +235,13 @@ class ClientView(QWidget):
 
     def add_report_actions(self, actions: list[QAction]) -> None:
         """The print actions (from the registry, owned by the main window) in the Print
-        button's menu; the first (session summary) also on the timeline's context menu."""
+        button's menu; the first (session summary) also on the timeline's context menu,
+        the safety plan's client copy and wallet card also on the Safety plan tab."""
         for action in actions:
             self.print_menu.addAction(action)
+        self.safety_plan.set_print_actions(
+            [a for a in actions if a.objectName() in SAFETY_PLAN_PRINTS]
+        )
         if actions:
             self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
             self.table.addAction(actions[0])
@@ -241,6 +258,15 @@ class ClientView(QWidget):
         if release_id is not None:
             self.care_team.select_release(release_id)
 
+    def show_safety_plan(self) -> None:
+        """Bring the Safety plan tab forward (it offers to start one when there is none)."""
+        self.tabs.setCurrentWidget(self.safety_plan)
+        self.safety_plan.focus_first()
+
+    def _safety_plan_requested(self, client_id: Any) -> None:
+        if client_id == self.client_id:
+            self.show_safety_plan()
+
     def _button(self, text: str, name: str, slot: Any) -> QPushButton:
         button = QPushButton(text, self)
         button.setAccessibleName(name)
@@ -248,15 +274,24 @@ class ClientView(QWidget):
         return button
 
     # -- loading -----------------------------------------------------------------------
-    def show_client(self, client_id: uuid.UUID) -> None:
+    def show_client(self, client_id: uuid.UUID, then: Callable[[], None] | None = None) -> None:
+        """Show ``client_id`` (asking first when the safety plan has unsaved edits for
+        another client); ``then`` runs once it is shown."""
+        if client_id != self.client_id and self.safety_plan.is_dirty():
+            self.tabs.setCurrentWidget(self.safety_plan)
+            self.safety_plan.ask_to_leave(lambda: self.show_client(client_id, then))
+            return
         if client_id != self.client_id:
             self.clear()
         self.client_id = client_id
         self.load()
         self.care_team.show_client(client_id)
         self.treatment_plan.show_client(client_id)
+        self.safety_plan.show_client(client_id)
         self.measures.show_client(client_id)
         self.referrals.show_client(client_id)
+        if then is not None:
+            then()
 
     def load(self) -> None:
         client_id = self.client_id
@@ -331,6 +366,7 @@ class ClientView(QWidget):
         self.diagnoses.clear()
         self.care_team.clear()
         self.treatment_plan.clear()
+        self.safety_plan.clear()
         self.measures.clear()
         self.referrals.clear()
         self.count.setText("")

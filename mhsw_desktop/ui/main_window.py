@@ -150,6 +150,8 @@ class MainWindow(QMainWindow):
         act["print_treatment_plan"].triggered.connect(
             lambda: self.print_for_client("treatment-plan")
         )
+        act["print_safety_plan"].triggered.connect(lambda: self.print_for_client("safety-plan"))
+        act["print_wallet_card"].triggered.connect(lambda: self.print_for_client("wallet-card"))
         act["print_today"].triggered.connect(self.print_today)
         act["print_caseload"].triggered.connect(self.print_caseload)
         self.client_view.add_report_actions(
@@ -161,6 +163,8 @@ class MainWindow(QMainWindow):
                     "print_record",
                     "print_measures",
                     "print_treatment_plan",
+                    "print_safety_plan",
+                    "print_wallet_card",
                     "print_disclosures",
                 )
             ]
@@ -176,6 +180,7 @@ class MainWindow(QMainWindow):
         self.today.open_client_requested.connect(self.show_client)
         self.today.plan_reviews.open_plan_requested.connect(self.show_treatment_plan)
         self.today.open_care_team_requested.connect(self.show_care_team)
+        self.today.open_safety_plan_requested.connect(self.show_safety_plan)
         self.today.add_task_requested.connect(lambda: self.add_task(None))
         self.today.problem.connect(self.show_problem)
         self.search.open_note_requested.connect(self.open_note)
@@ -248,8 +253,11 @@ class MainWindow(QMainWindow):
         """The client view (timeline, diagnoses) for one client."""
         if self.runner.vault is None:
             return
-        self.client_view.show_client(client_id)
-        self._last_client = client_id
+
+        def shown() -> None:  # at once, or once unsaved safety-plan edits are dealt with
+            self._last_client = client_id
+
+        self.client_view.show_client(client_id, shown)
         self.show_view(self.client_view)
         self.client_view.table.setFocus()
 
@@ -267,6 +275,14 @@ class MainWindow(QMainWindow):
         self.show_client(client_id)
         self.client_view.tabs.setCurrentWidget(self.client_view.treatment_plan)
         self.client_view.treatment_plan.tree.setFocus()
+
+    def show_safety_plan(self, client_id: Any) -> None:
+        """The client view on its Safety plan tab (which offers to start one)."""
+        if self.runner.vault is None:
+            return
+        self.show_client(client_id)
+        if self.client_view.client_id == client_id:  # not while asking about unsaved edits
+            self.client_view.show_safety_plan()
 
     def find_in_view(self) -> None:
         if self.stack.currentWidget() is self.search:
@@ -341,6 +357,8 @@ class MainWindow(QMainWindow):
             "print_record",
             "print_measures",
             "print_treatment_plan",
+            "print_safety_plan",
+            "print_wallet_card",
             "print_disclosures",
         ):
             self.actions_by_id[action_id].setEnabled((selected and on_list) or on_client)
@@ -621,6 +639,12 @@ class MainWindow(QMainWindow):
         box.open()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Closing the window quits (the controller locks first)."""
+        """Closing the window quits (the controller locks first), after asking about a
+        safety plan with unsaved edits."""
         event.ignore()
+        if self.client_view.safety_plan.is_dirty():
+            self.show_view(self.client_view)
+            self.client_view.show_safety_plan()
+            self.client_view.safety_plan.ask_to_leave(self.quit_requested.emit)
+            return
         self.quit_requested.emit()

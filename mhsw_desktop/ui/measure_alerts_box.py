@@ -3,7 +3,8 @@ every client, oldest first. It loads itself, and hides when there is nothing to 
 
 Safety-plan hook: as in the measures pane, "Open safety plan" stays hidden until the
 safety-plan UI calls :meth:`MeasureAlertsBox.set_safety_plan_available` and connects
-:attr:`MeasureAlertsBox.safety_plan_requested` (it carries the client id).
+:attr:`MeasureAlertsBox.safety_plan_requested` (it carries the client id); the Today view
+does both.
 """
 
 from __future__ import annotations

@@ -2,9 +2,10 @@
 chart with severity bands and event markers, change since baseline, and the banner that
 shows open item-9 alerts (placed by the client view above its tabs).
 
-Safety-plan hook: the "Open safety plan" buttons stay hidden until whoever provides the
-safety-plan UI calls :meth:`MeasuresPane.set_safety_plan_available` and connects
-:attr:`MeasuresPane.safety_plan_requested` (it carries the client id).
+Safety-plan hook: the "Open safety plan" buttons stay hidden until the safety-plan UI
+calls :meth:`MeasuresPane.set_safety_plan_available` and connects
+:attr:`MeasuresPane.safety_plan_requested` (it carries the client id); the client view
+does both.
 """
 
 from __future__ import annotations
@@ -89,7 +90,8 @@ class MeasureAlertBanner(QFrame):
         self.text.setWordWrap(True)
         self.text.setAccessibleName("Measure alert")
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.safety_plan = QPushButton("Open safet&y plan", self)
+        # no mnemonic: Alt+Y is the client view's Safety plan tab, which this opens too
+        self.safety_plan = QPushButton("Open safety plan", self)
         self.safety_plan.setAccessibleName("Open the client's safety plan")
         self.safety_plan.clicked.connect(self.safety_plan_requested)
         self.safety_plan.hide()

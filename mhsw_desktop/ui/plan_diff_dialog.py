@@ -1,4 +1,4 @@
-"""What changed between two versions of a treatment plan, in words (read-only)."""
+"""What changed between two versions of a plan (treatment or safety), in words (read-only)."""
 
 from __future__ import annotations
 
@@ -13,10 +13,16 @@ class PlanDiffDialog(QDialog):
     """Lists the changes from version ``old`` to version ``new``, one per line."""
 
     def __init__(
-        self, old: int, new: int, changes: Sequence[str], parent: QWidget | None = None
+        self,
+        old: int,
+        new: int,
+        changes: Sequence[str],
+        parent: QWidget | None = None,
+        *,
+        what: str = "Treatment plan",
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Treatment plan: version {old} to {new}")
+        self.setWindowTitle(f"{what}: version {old} to {new}")
         self.setObjectName("plan_diff_dialog")
         heading = plain_label(f"What changed from version {old} to version {new}:", self)
         self.changes = QPlainTextEdit(self)

@@ -1,5 +1,5 @@
-"""Signing a treatment-plan version (the passphrase again, as for notes) and recording the
-day the client signed it."""
+"""Signing a treatment-plan or safety-plan version (the passphrase again, as for notes) and
+recording the day the client signed it."""
 
 from __future__ import annotations
 
@@ -29,6 +29,23 @@ class SignPlanDialog(_PassphraseDialog):
             parent=parent,
         )
         self.setObjectName("sign_plan_dialog")
+
+
+class SignSafetyPlanDialog(_PassphraseDialog):
+    """Re-enter the passphrase to sign a safety-plan version."""
+
+    def __init__(self, runner: OperationRunner, number: int, parent: QWidget | None = None) -> None:
+        super().__init__(
+            runner,
+            "Sign safety plan",
+            f"Signing freezes version {number} of this safety plan: it is the copy the "
+            "client takes home, and it can no longer be changed. A later change starts a new "
+            "version from it. Your name, credentials and licence number from the "
+            "practitioner profile are recorded with the time.\n\nEnter your passphrase to sign.",
+            "&Sign safety plan",
+            parent=parent,
+        )
+        self.setObjectName("sign_safety_plan_dialog")
 
 
 class ClientSignedDialog(QDialog):

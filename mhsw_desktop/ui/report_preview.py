@@ -68,6 +68,8 @@ KIND_TITLES = {
     "face-sheet": "Face sheet",
     "record": "Full record",
     "treatment-plan": "Treatment plan",
+    "safety-plan": "Safety plan (client copy)",
+    "wallet-card": "Safety plan wallet card",
     "caseload": "Caseload list",
     "disclosures": "Accounting of disclosures",
     "measures": "Measures history",

@@ -56,6 +56,8 @@ class TodayView(QWidget):
     open_note_requested = Signal(object)
     #: client id
     open_client_requested = Signal(object)
+    #: client id: the client's Safety plan tab (from a measure alert)
+    open_safety_plan_requested = Signal(object)
     #: (client id, release id): the client's care team, that release selected
     open_care_team_requested = Signal(object, object)
     add_task_requested = Signal()
@@ -138,6 +140,8 @@ class TodayView(QWidget):
 
         self.measure_alerts = MeasureAlertsBox(runner, self)
         self.measure_alerts.open_client_requested.connect(self.open_client_requested)
+        self.measure_alerts.set_safety_plan_available(True)
+        self.measure_alerts.safety_plan_requested.connect(self.open_safety_plan_requested)
         self.measure_alerts.problem.connect(self.problem)
         self.plan_reviews = PlanReviewsBox(runner, self)
         self.plan_reviews.problem.connect(self.problem)

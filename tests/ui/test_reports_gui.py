@@ -355,6 +355,8 @@ def test_print_actions_follow_the_client_selection(qtbot, controller, report_vau
         "print_record",
         "print_measures",
         "print_treatment_plan",
+        "print_safety_plan",
+        "print_wallet_card",
         "print_disclosures",
     )
     window.clients.table.clearSelection()

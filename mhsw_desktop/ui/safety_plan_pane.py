@@ -148,6 +148,7 @@ class SafetyPlanPane(QWidget):
             self.empty,
         )
         explanation.setWordWrap(True)
+        explanation.setMaximumWidth(self.fontMetrics().averageCharWidth() * 110)  # readable
         self.explanation = explanation
         empty_layout = QVBoxLayout(self.empty)
         empty_layout.addWidget(explanation)
@@ -218,6 +219,9 @@ class SafetyPlanPane(QWidget):
         history_header.setStretchLastSection(True)
         history_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         history_header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # the signer's name is elided rather than the table scrolling sideways
+        self.history_table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.history_table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.history_table.setMinimumHeight(self.fontMetrics().height() * 5)
         self.history_table.selectionModel().selectionChanged.connect(self._history_selected)
         self.history_table.open_requested.connect(lambda _row: self.compare())
@@ -229,7 +233,7 @@ class SafetyPlanPane(QWidget):
         history_layout.addLayout(compare_row)
         side_layout.addWidget(history_box, 1)
         chars = self.fontMetrics().averageCharWidth()
-        side.setMinimumWidth(chars * 56)
+        side.setMinimumWidth(chars * 62)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.addWidget(self.steps_area)
@@ -237,7 +241,7 @@ class SafetyPlanPane(QWidget):
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.setSizes([chars * 150, chars * 58])
+        self.splitter.setSizes([chars * 150, chars * 64])
 
         top = QHBoxLayout()
         top.addWidget(self.state, 1)
@@ -316,7 +320,7 @@ class SafetyPlanPane(QWidget):
             chars = self.fontMetrics().averageCharWidth()
             header = table.horizontalHeader()
             if professional:
-                for column, width in ((0, 30), (1, 18), (2, 30)):
+                for column, width in ((0, 28), (1, 14), (2, 42)):
                     header.resizeSection(column, chars * width)
             else:
                 header.setStretchLastSection(False)
@@ -371,6 +375,9 @@ class SafetyPlanPane(QWidget):
         self.plan_date.setCalendarPopup(True)
         self.plan_date.setMinimumDate(QDate(1990, 1, 1))
         self.plan_date.setAccessibleName("Plan date")
+        self.plan_date.setMinimumWidth(
+            self.fontMetrics().horizontalAdvance("2026-12-31") + self.fontMetrics().height() * 3
+        )
         self.plan_date.dateChanged.connect(self._edited)
         self.likelihood = QSpinBox(box)
         self.likelihood.setRange(-1, 10)
@@ -390,8 +397,9 @@ class SafetyPlanPane(QWidget):
         )
         self.barriers.textChanged.connect(self._edited)
         for field, label_text, widget in (
-            ("plan_date", "Plan &date:", self.plan_date),
-            ("likelihood_of_use", "&Likely to use it:", self.likelihood),
+            # mnemonics the client view leaves free (D is Client signed, L the Timeline)
+            ("plan_date", "Plan date:", self.plan_date),
+            ("likelihood_of_use", "Li&kely to use it:", self.likelihood),
             ("barriers", "&Barriers:", self.barriers),
         ):
             label = QLabel(label_text, box)

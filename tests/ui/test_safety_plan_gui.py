@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QAbstractItemView, QApplication, QMessageBox
 
 from tests.ui.conftest import sample_client, unlock
 from tests.ui.test_accessibility import unnamed
+from tests.ui.test_reports_gui import previews, wait_preview
 
 TODAY = date.today()
 CONTROL = Qt.KeyboardModifier.ControlModifier
@@ -105,6 +106,35 @@ def click(box, text):
     button.click()
 
 
+def mnemonics(window):
+    """The Alt+letter keys of what is visible in ``window`` (menus, buttons, labels, tabs),
+    each with the texts that claim it."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel, QTabBar
+
+    claims: dict[str, list[str]] = {}
+
+    def claim(text):
+        text = text.replace("&&", "")
+        where = text.find("&")
+        if 0 <= where < len(text) - 1:
+            claims.setdefault(text[where + 1].lower(), []).append(text)
+
+    if hasattr(window, "menuBar"):
+        for action in window.menuBar().actions():
+            claim(action.text())
+    for widget in window.findChildren(QAbstractButton):
+        if widget.isVisible():
+            claim(widget.text())
+    for label in window.findChildren(QLabel):
+        if label.isVisible() and label.buddy() is not None:
+            claim(label.text())
+    for bar in window.findChildren(QTabBar):
+        if bar.isVisible():
+            for index in range(bar.count()):
+                claim(bar.tabText(index))
+    return claims
+
+
 def shoot(window, name):
     if SHOTS:
         assert window.grab().save(os.path.join(SHOTS, name))
@@ -146,6 +176,11 @@ def test_write_save_sign_new_version_and_discard(qtbot, qtmodeltester, controlle
     assert names[0] == "Jordan Reyes, LCSW" and len(names) >= 2  # the clinician, the lines
     assert unnamed(window) == []
     assert QApplication.focusWidget() is pane.item_edits["warning_signs"]
+    # the tab's and the pane's Alt+letters are theirs alone (S, G, D, W, K, B and Y)
+    ours = set(mnemonics(pane)) | {"y"}
+    assert ours == {"s", "g", "d", "w", "k", "b", "y"}
+    clashes = {k: v for k, v in mnemonics(window).items() if len(v) > 1 and k in ours}
+    assert clashes == {}
 
     # typed by keyboard: lines in the list steps, rows in the people steps
     type_lines(qtbot, pane.item_edits["warning_signs"], "Not sleeping", "Staying in bed <all> day")
@@ -173,6 +208,7 @@ def test_write_save_sign_new_version_and_discard(qtbot, qtmodeltester, controlle
     ]
     assert pane.likelihood.value() == 8
     shoot(window, "sp_draft.png")
+    shoot(pane.steps_area.widget(), "sp_draft_steps.png")  # all of it, beyond the scrolling
 
     # a contact without a name is refused next to its step, and nothing is saved
     type_contact(qtbot, pane.contact_tables["distraction_contacts"], "", "555-0100")
@@ -341,6 +377,16 @@ def test_print_entries_are_in_the_menu_and_on_the_tab(qtbot, controller, plan_va
     start(qtbot, window, pane)
     assert all(b.isVisible() and b.isEnabled() for b in pane.print_buttons)
     assert pane.print_buttons[0].accessibleName() == "Print safety plan (client copy)"
+    for button, title in zip(
+        pane.print_buttons,
+        ("Safety plan (client copy) — preview", "Safety plan wallet card — preview"),
+        strict=True,
+    ):
+        button.click()
+        preview = wait_preview(qtbot)
+        assert preview.windowTitle() == title and preview.page_count >= 1
+        preview.discard()
+        qtbot.waitUntil(lambda: not previews())
 
 
 def test_the_pane_alone_is_named_and_the_contact_model_is_sound(qtbot, qtmodeltester, runner):

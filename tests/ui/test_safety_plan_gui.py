@@ -151,7 +151,12 @@ def sign(qtbot, window, pane, passphrase):
     dialog.ok.click()
     qtbot.waitUntil(lambda: pane.shown is not None and pane.shown.signed, timeout=10_000)
     qtbot.waitUntil(window.runner.idle)
-    window.activateWindow()  # the offscreen platform does not hand it back by itself
+    reactivate(qtbot, window)
+
+
+def reactivate(qtbot, window):
+    """After a dialog: the offscreen platform does not hand activation back by itself."""
+    window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
 
 
@@ -239,6 +244,17 @@ def test_write_save_sign_new_version_and_discard(qtbot, qtmodeltester, controlle
         "Signed 2"
     )
     shoot(window, "sp_signed.png")
+
+    # the day the client signed, once
+    from mhsw_desktop.ui.plan_sign_dialogs import ClientSignedDialog
+
+    pane.buttons["safety_plan_client_signed"].click()
+    (day,) = [d for d in pane.findChildren(ClientSignedDialog) if d.isVisible()]
+    day.ok.click()
+    qtbot.waitUntil(lambda: pane.shown.client_signed_on == TODAY and window.runner.idle())
+    assert f"client signed {TODAY.isoformat()}" in pane.state.text()
+    assert not pane.actions_by_id["safety_plan_client_signed"].isEnabled()
+    reactivate(qtbot, window)
 
     # a new version starts from the last one, and Compare says what changed
     pane.buttons["new_safety_plan_version"].click()

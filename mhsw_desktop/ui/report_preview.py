@@ -137,6 +137,10 @@ def file_dialog_history_kept() -> Iterator[None]:
         for key, value in kept.items():
             if value is None:
                 after.remove(key)
+            elif key.endswith("history") and isinstance(value, str):
+                # An INI file cannot tell a one-folder list from a string (Linux keeps
+                # QtProject.conf as INI): put back the list Qt's dialogs expect.
+                after.setValue(key, [value])
             else:
                 after.setValue(key, value)
         after.sync()

@@ -200,7 +200,9 @@ def cmd_clients_list(args: argparse.Namespace, secrets: Secrets) -> int:
 
 
 def cmd_clients_add(args: argparse.Namespace, secrets: Secrets) -> int:
-    from mhsw_desktop.domain.client_rules import ClientInput, parse_date
+    from datetime import date
+
+    from mhsw_desktop.domain.client_rules import ClientInput, normalised, parse_date
     from mhsw_desktop.services.clients import add_client, likely_duplicates
 
     data = ClientInput(
@@ -217,6 +219,7 @@ def cmd_clients_add(args: argparse.Namespace, secrets: Secrets) -> int:
         intake_date=parse_date(args.intake_date, "intake_date") if args.intake_date else None,
         important_to_know=args.important,
     )
+    normalised(data, date.today())  # bad input is refused before the passphrase is asked
     vault = _open(args, secrets)
     with vault, vault.unit_of_work() as session:
         duplicates = likely_duplicates(session, data)

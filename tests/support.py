@@ -24,3 +24,27 @@ def snapshot(folder: Path) -> dict[str, str]:
         rel = str(path.relative_to(folder))
         result[rel] = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "dir"
     return result
+
+
+def records_snapshot(folder: Path, passphrase: str = PASSPHRASE) -> dict[str, str]:
+    """What a refused operation must leave as it was: every file but the database (and the
+    audit log's anchor), and every table's rows but the audit log's.
+
+    Opening a vault is itself written to its audit log, so an operation refused after the
+    unlock changes the database file, but never a record in it.
+    """
+    from mhsw_desktop.vault.audit import ANCHOR_NAME, TABLE
+
+    result = {
+        name: digest
+        for name, digest in snapshot(folder).items()
+        if not name.startswith("vault.db") and name != ANCHOR_NAME
+    }
+    with Vault.open(folder, passphrase, migrate=False) as vault, vault.engine.connect() as conn:
+        tables = conn.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+        ).scalars()
+        for table in [t for t in tables if t != TABLE and not t.startswith("sqlite_")]:
+            rows = conn.exec_driver_sql(f'SELECT * FROM "{table}" ORDER BY 1').fetchall()
+            result[f"table {table}"] = hashlib.sha256(repr(rows).encode()).hexdigest()
+    return result

@@ -1,5 +1,6 @@
 """Every mapped model, imported in one place so that the metadata is complete."""
 
+from mhsw_desktop.domain.audit import AuditEntry
 from mhsw_desktop.domain.base import Base
 from mhsw_desktop.domain.care_team import (
     Collaborator,
@@ -33,6 +34,7 @@ from mhsw_desktop.domain.resources import CommunityResource, Referral
 
 __all__ = [
     "Addendum",
+    "AuditEntry",
     "Base",
     "Client",
     "Collaborator",

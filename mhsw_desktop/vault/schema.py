@@ -9,5 +9,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0003_practice_settings",
     "0004_care_team",
     "0005_clinical_tools",
+    "0006_audit_log",
 )
 HEAD = KNOWN_REVISIONS[-1]

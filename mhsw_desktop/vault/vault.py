@@ -11,12 +11,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import DatabaseError, OperationalError
 from sqlalchemy.orm import Session
 
-from mhsw_desktop.vault import errors, kdf, schema
+from mhsw_desktop.vault import audit, errors, kdf, schema
 from mhsw_desktop.vault.engine import open_engine
 from mhsw_desktop.vault.files import make_private_dir, wipe
 from mhsw_desktop.vault.keyfile import KeyFile
@@ -69,7 +70,14 @@ class Vault:
     """
 
     def __init__(
-        self, folder: Path, key_file: KeyFile, data_key: bytearray, engine: Engine, revision: str
+        self,
+        folder: Path,
+        key_file: KeyFile,
+        data_key: bytearray,
+        engine: Engine,
+        revision: str,
+        *,
+        read_only: bool = False,
     ) -> None:
         self.folder = folder
         self._key_file = key_file
@@ -77,6 +85,13 @@ class Vault:
         self._engine: Engine | None = engine
         self._revision = revision
         self.must_change_passphrase = False
+        #: opened for inspection (``migrate=False``): nothing is written, not even the audit
+        self.read_only = read_only or revision != schema.HEAD
+        #: whether this vault keeps an audit log (every vault at 0006 or later does)
+        self.audited = not self.read_only and _has_table(engine, audit.TABLE)
+        self._anchor_key = bytearray(audit.anchor_key(data_key))
+        #: set when the audit log does not reach its anchor (entries cut off or edited)
+        self.audit_warning = ""
 
     # -- creating ---------------------------------------------------------------
     @classmethod
@@ -134,7 +149,9 @@ class Vault:
             for leftover in (db_path, *_sidecars(db_path)):
                 leftover.unlink(missing_ok=True)
             raise
-        return cls(folder, key_file, data_key, engine, schema.HEAD), recovery_text
+        vault = cls(folder, key_file, data_key, engine, schema.HEAD)
+        vault.record("create_vault", object_type="vault")
+        return vault, recovery_text
 
     # -- opening ----------------------------------------------------------------
     @classmethod
@@ -149,7 +166,7 @@ class Vault:
         data_key = key_file.unwrap_with_passphrase(passphrase)
         if data_key is None:
             raise errors.WrongPassphrase()
-        return cls._open_database(folder, key_file, data_key, migrate=migrate)
+        return cls._open_database(folder, key_file, data_key, migrate=migrate, how="passphrase")
 
     @classmethod
     def open_with_recovery(
@@ -164,13 +181,13 @@ class Vault:
         data_key = key_file.unwrap_with_recovery(raw)
         if data_key is None:
             raise errors.WrongRecoveryKey()
-        vault = cls._open_database(folder, key_file, data_key, migrate=migrate)
+        vault = cls._open_database(folder, key_file, data_key, migrate=migrate, how="recovery key")
         vault.must_change_passphrase = True
         return vault
 
     @classmethod
     def _open_database(
-        cls, folder: Path, key_file: KeyFile, data_key: bytearray, *, migrate: bool
+        cls, folder: Path, key_file: KeyFile, data_key: bytearray, *, migrate: bool, how: str
     ) -> Vault:
         db_path = folder / DB_NAME
         engine = open_engine(db_path, data_key)
@@ -184,7 +201,13 @@ class Vault:
             engine.dispose()
             wipe(data_key)
             raise
-        return cls(folder, key_file, data_key, engine, _revision_text(revision))
+        vault = cls(
+            folder, key_file, data_key, engine, _revision_text(revision), read_only=not migrate
+        )
+        if vault.audited:
+            vault._check_anchor()
+            vault.record("unlock", object_type="vault", detail=how)
+        return vault
 
     # -- using ------------------------------------------------------------------
     @property
@@ -209,8 +232,11 @@ class Vault:
         )
 
     def session(self) -> Session:
-        """A new session; the caller owns it (one unit of work per operation)."""
-        return Session(self.engine, expire_on_commit=False)
+        """A new session; the caller owns it (one unit of work per operation).
+
+        ``session.info["audit"]`` tells the services' audit hook whether to write down
+        what the session changes (never for a vault opened read-only)."""
+        return Session(self.engine, expire_on_commit=False, info={"audit": self.audited})
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
@@ -232,6 +258,7 @@ class Vault:
         updated.save(self.folder / KEY_NAME)
         self._key_file = updated
         self.must_change_passphrase = False
+        self.record("change_passphrase", object_type="vault")
 
     def check_passphrase(self, passphrase: str) -> bool:
         """Whether ``passphrase`` is this vault's (asked again before signing a note).
@@ -289,16 +316,90 @@ class Vault:
             report.checks["schema"] = revision
             if revision != schema.HEAD:
                 report.problems.append(f"schema is at {revision}, expected {schema.HEAD}")
+        if not report.problems and _has_table(self.engine, audit.TABLE):
+            chain = self.verify_audit()
+            report.checks["audit_chain"] = f"ok ({chain.entries} entries)" if chain.ok else "broken"
+            if not chain.ok:
+                report.problems.append(f"audit log: {chain.problem}")
         return report
 
+    # -- the audit chain ---------------------------------------------------------
+    def record(self, action: str, **fields: Any) -> audit.Entry | None:
+        """Append one audit entry in its own transaction (fields as ``audit.Pending``).
+
+        A read-only vault (or one without an audit log) writes nothing and returns None.
+        """
+        if not self.audited:
+            return None
+        with self.engine.begin() as conn:
+            return audit.append(conn, action, **fields)
+
+    def audit_anchor(self) -> tuple[int, str] | None:
+        """The anchored (number, hash) from ``audit.anchor``; AnchorInvalid if forged."""
+        return audit.read_anchor(self.folder, bytes(self._anchor_key))
+
+    def audit_head(self) -> tuple[int, str]:
+        """The newest entry's number and hash (printed on reports, kept in backups)."""
+        with self.engine.connect() as conn:
+            seq, digest, _ = audit.head(conn)
+        return seq, digest
+
+    def verify_audit(self) -> audit.ChainCheck:
+        """Walk the whole chain against the anchor (the first bad entry is named)."""
+        try:
+            anchor = self.audit_anchor()
+        except audit.AnchorInvalid as exc:
+            seq, digest = self.audit_head()
+            return audit.ChainCheck(False, seq, digest, None, str(exc))
+        with self.engine.connect() as conn:
+            return audit.verify(conn, anchor)
+
+    def _write_anchor(self) -> None:
+        seq, digest = self.audit_head()
+        audit.write_anchor(self.folder, bytes(self._anchor_key), seq, digest)
+
+    def _check_anchor(self) -> None:
+        """On unlock: does the log still reach its anchor? (One indexed look-up, not a
+        walk of the chain: ``verify_audit`` does that.) A mismatch is written down and
+        shown; it never keeps the practitioner from their records."""
+        try:
+            anchor = self.audit_anchor()
+        except audit.AnchorInvalid as exc:
+            self.audit_warning = f"The audit log's anchor cannot be trusted: {exc}."
+        else:
+            if anchor is None:
+                return
+            with self.engine.connect() as conn:
+                found = conn.execute(
+                    text(f"SELECT hash FROM {audit.TABLE} WHERE seq = :seq"), {"seq": anchor[0]}
+                ).scalar()
+            if found != anchor[1]:
+                self.audit_warning = (
+                    f"The audit log no longer matches its anchor (entry {anchor[0]} is "
+                    "missing or changed). Run a full check of the audit log."
+                )
+        if self.audit_warning:
+            self.record("audit_anchor_mismatch", object_type="vault", outcome="failed")
+
     def lock(self) -> None:
-        """Close every connection, dispose the engine and overwrite the key in memory."""
+        """Close every connection, dispose the engine and overwrite the key in memory.
+
+        The lock is written to the audit log and the log's head to the anchor first; if
+        that fails (a full disk) the vault still locks.
+        """
+        if self._engine is not None and self.audited:
+            try:
+                self.record("lock", object_type="vault")
+                self._write_anchor()
+            except (OSError, DatabaseError):
+                pass  # locking must never fail: the next unlock sees the older anchor
         if self._engine is not None:
             self._engine.dispose()
             self._engine = None
         if self._data_key is not None:
             wipe(self._data_key)
             self._data_key = None
+        wipe(self._anchor_key)
 
     def __enter__(self) -> Vault:
         return self
@@ -308,6 +409,15 @@ class Vault:
 
 
 # -- helpers --------------------------------------------------------------------
+def _has_table(engine: Engine, name: str) -> bool:
+    with engine.connect() as conn:
+        found = conn.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
+            {"name": name},
+        ).first()
+    return found is not None
+
+
 def _sidecars(db_path: Path) -> tuple[Path, Path, Path]:
     return (
         db_path.with_name(db_path.name + "-wal"),

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.cli.test_cli import ENV, assert_one_line_error, mhsw
-from tests.support import PASSPHRASE, snapshot
+from tests.support import PASSPHRASE, records_snapshot, snapshot
 
 PW = f"{PASSPHRASE}\n"
 TODAY = date.today()
@@ -96,7 +96,7 @@ def test_the_guard_refuses_what_no_release_covers_and_records_nothing(
     ok(folder, "roi", "add", "--client", client, "--collaborator", okafor,
        "--categories", "attendance,diagnosis", "--purpose", "Coordination of care",
        "--signed", day(-10), "--expires", day(355))  # fmt: skip
-    before = snapshot(folder)
+    before = records_snapshot(folder)
     refusals = [
         (brandt, "diagnosis", "There is no release of information"),
         (okafor, "diagnosis,psychotherapy_notes", "does not cover: psychotherapy notes"),
@@ -110,7 +110,7 @@ def test_the_guard_refuses_what_no_release_covers_and_records_nothing(
         assert result.returncode == 1, result.stderr
         assert_one_line_error(result)
         assert words in result.stderr and "Nothing was shared." in result.stderr
-    assert snapshot(folder) == before
+    assert records_snapshot(folder) == before
     assert as_json(folder, "disclosures", "--client", client) == {"count": 0, "disclosures": []}
 
     recorded = as_json(folder, "disclose", "--client", client, "--to", okafor,

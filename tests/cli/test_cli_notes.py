@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_cli import assert_one_line_error, mhsw
-from tests.support import PASSPHRASE, snapshot
+from tests.support import PASSPHRASE, records_snapshot
 
 YESTERDAY = (date.today() - timedelta(days=1)).isoformat()
 PW = f"{PASSPHRASE}\n"
@@ -77,13 +77,13 @@ def test_changing_a_signed_note_fails_with_exit_1(vault: tuple[Path, str]) -> No
     folder, client = vault
     note_id = add_note(folder, client, *SOAP)
     assert mhsw("--vault", str(folder), "notes", "sign", note_id, stdin=PW).returncode == 0
-    before = snapshot(folder)
+    before = records_snapshot(folder)
     result = mhsw("--vault", str(folder), "notes", "update", note_id, "--section",
                   "plan=rewritten", stdin=PW)  # fmt: skip
     assert result.returncode == 1
     assert "signed and can no longer be changed" in result.stderr
     assert_one_line_error(result)
-    assert snapshot(folder) == before
+    assert records_snapshot(folder) == before
     again = mhsw("--vault", str(folder), "notes", "sign", note_id, stdin=PW)
     assert again.returncode == 1 and "signed" in again.stderr
 

@@ -18,7 +18,7 @@ from mhsw_desktop.services.safety_plans import create_safety_plan
 from mhsw_desktop.vault.vault import Vault
 from tests.cli.test_cli import assert_one_line_error, mhsw
 from tests.cli.test_cli_notes import PW, SOAP, add_note
-from tests.support import PASSPHRASE, snapshot
+from tests.support import PASSPHRASE, records_snapshot
 
 
 @pytest.fixture(scope="module")
@@ -183,7 +183,7 @@ def test_every_kind_is_known_to_the_parser() -> None:
 
 def test_refusals_change_nothing(vault: tuple[Path, str, str], tmp_path: Path) -> None:
     folder, client, note = vault
-    before = snapshot(folder)
+    before = records_snapshot(folder)
     out = tmp_path / "x.pdf"
     wrong = mhsw("--vault", str(folder), "report", "face-sheet", "--client", client,
                  "-o", str(out), stdin="not the passphrase at all\n")  # fmt: skip
@@ -212,7 +212,7 @@ def test_refusals_change_nothing(vault: tuple[Path, str, str], tmp_path: Path) -
     assert collab.returncode == 1
     one_line_error(collab, "No collaborator with id")
     assert not out.exists()
-    assert snapshot(folder) == before
+    assert records_snapshot(folder) == before
     assert os.listdir(tmp_path) == ["vault"]
 
 

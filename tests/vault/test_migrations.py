@@ -12,6 +12,7 @@ from alembic.script import ScriptDirectory
 import mhsw_desktop.vault.vault as vault_module
 from mhsw_desktop.services.clients import list_clients
 from mhsw_desktop.vault import schema
+from mhsw_desktop.vault.audit import ANCHOR_NAME
 from mhsw_desktop.vault.engine import open_engine
 from mhsw_desktop.vault.keyfile import KeyFile
 from mhsw_desktop.vault.vault import DB_NAME, KEY_NAME, Vault
@@ -62,6 +63,7 @@ def test_an_empty_vault_is_migrated_to_head_after_a_backup(
         ).fetchall()
         for (name,) in names:
             conn.exec_driver_sql(f'DROP TABLE "{name}"')
+    (folder / ANCHOR_NAME).unlink()  # a vault from before any migration had no audit log
     with Vault.open(folder, PASSPHRASE) as vault:
         assert vault.info.schema_revision == schema.HEAD
         with vault.session() as session:

@@ -326,11 +326,13 @@ def cmd_notes_list(args: argparse.Namespace, secrets: Secrets) -> int:
 
 
 def cmd_notes_show(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.audit import record
     from mhsw_desktop.services.notes import get_note
 
     vault = _open(args, secrets)
-    with vault, vault.session() as session:
+    with vault, vault.unit_of_work() as session:
         note = get_note(session, args.id)
+        record(session, "view", object_type="notes", object_id=note.id, client_id=note.client_id)
     sections = {s.key: note.data.sections.get(s.key, "") for s in note.template.sections}
     payload = {
         "id": str(note.id),
@@ -650,14 +652,20 @@ def cmd_collaborators_export(args: argparse.Namespace, secrets: Secrets) -> int:
         raise CliError(f"{target} is a folder; give a file name ending in .vcf.", EXIT_USAGE)
     if not target.parent.is_dir():
         raise CliError(f"The folder {target.parent} does not exist; nothing was written.")
+    from mhsw_desktop.services.audit import record
+
     vault = _open(args, secrets)
-    with vault, vault.session() as session:
+    with vault, vault.unit_of_work() as session:
         rows = list_collaborators(session)
-    data = collaborators_to_vcards(rows, args.vcard_version).encode("utf-8")
-    try:
-        write_atomic(target, data)
-    except OSError as exc:
-        raise CliError(f"Could not write {target}: {exc.strerror}; nothing was written.") from None
+        data = collaborators_to_vcards(rows, args.vcard_version).encode("utf-8")
+        detail = f"{_plural(len(rows), 'collaborator')}, vCard {args.vcard_version}"
+        record(session, "export", object_type="collaborators", detail=detail)
+        try:
+            write_atomic(target, data)
+        except OSError as exc:
+            raise CliError(
+                f"Could not write {target}: {exc.strerror}; nothing was written."
+            ) from None
     _emit(
         args,
         {"file": str(target), "count": len(rows), "version": args.vcard_version},
@@ -955,6 +963,56 @@ def cmd_alerts(args: argparse.Namespace, secrets: Secrets) -> int:
     return EXIT_OK
 
 
+# -- the audit log ----------------------------------------------------------------------
+def _entries(count: int) -> str:
+    return f"{count} {'entry' if count == 1 else 'entries'}"
+
+
+def cmd_audit_verify(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.vault.vault import Vault
+
+    # A check looks, it never writes: opened read-only, so the check itself is not logged.
+    vault = Vault.open(_vault_dir(args), secrets.read("Passphrase"), migrate=False)
+    with vault:
+        result = vault.verify_audit()
+    payload = {
+        "ok": result.ok,
+        "entries": result.entries,
+        "head_hash": result.head_hash,
+        "first_bad_entry": result.first_bad,
+        "problem": result.problem or None,
+    }
+    if result.ok:
+        text = f"OK: the audit log's {_entries(result.entries)} form an unbroken chain."
+    else:
+        where = f" (first bad entry: {result.first_bad})" if result.first_bad else ""
+        text = f"FAULT: {result.problem}{where}."
+    _emit(args, payload, text)
+    return EXIT_OK if result.ok else EXIT_ERROR
+
+
+def cmd_audit_list(args: argparse.Namespace, secrets: Secrets) -> int:
+    from mhsw_desktop.services.audit import list_entries
+
+    since, until = _date_arg(args.since, "since"), _date_arg(args.until, "until")
+    if args.limit is not None and args.limit < 1:
+        raise CliError("--limit must be 1 or more.", EXIT_USAGE)
+    vault = _open(args, secrets)
+    with vault, vault.session() as session:
+        rows = list_entries(session, client_id=args.client, action=args.action, since=since,
+                            until=until, limit=args.limit)  # fmt: skip
+    if args.json:
+        _emit(args, {"count": len(rows), "entries": [r.to_json() for r in rows]}, "")
+        return EXIT_OK
+    for row in rows:
+        what = " ".join(p for p in (row.object_type, str(row.object_id or "")) if p)
+        when = row.at.isoformat(timespec="seconds")
+        line = f"{row.seq:>7}  {when}  {row.action:<16} {row.outcome:<7}"
+        print("  ".join(p for p in (line, what, row.detail) if p))
+    print(_entries(len(rows)), file=sys.stderr)
+    return EXIT_OK
+
+
 # -- safety plans ---------------------------------------------------------------------
 def _safety_plan_text(view: Any, versions: Sequence[Any]) -> str:
     """What ``safety-plan show`` prints: the version's steps, then the history."""
@@ -1005,14 +1063,18 @@ def cmd_safety_plan_show(args: argparse.Namespace, secrets: Secrets) -> int:
 
     if args.version is not None and args.version < 1:
         raise CliError("--version must be 1 or more.", EXIT_USAGE)
+    from mhsw_desktop.services.audit import record
+
     vault = _open(args, secrets)
-    with vault, vault.session() as session:
+    with vault, vault.unit_of_work() as session:
         state = get_safety_plan(session, args.client)
         if state is None:
             raise NotFoundError("This client has no safety plan yet.")
         view = state.current
         if args.version is not None and args.version != view.version_number:
             view = version_by_number(session, args.client, args.version)
+        record(session, "view", object_type="safety_plan_versions", object_id=view.id,
+               client_id=args.client)  # fmt: skip
     payload = {
         "client_id": str(args.client),
         "plan_id": str(state.plan_id),
@@ -1129,13 +1191,19 @@ def cmd_resources_export(args: argparse.Namespace, secrets: Secrets) -> int:
         raise CliError(f"{target} is a folder; give a file name ending in .csv.", EXIT_USAGE)
     if not target.parent.is_dir():
         raise CliError(f"The folder {target.parent} does not exist; nothing was written.")
+    from mhsw_desktop.services.audit import record
+
     vault = _open(args, secrets)
-    with vault, vault.session() as session:
+    with vault, vault.unit_of_work() as session:
         rows = list_resources(session)
-    try:
-        write_atomic(target, resources_to_csv(rows).encode("utf-8"))
-    except OSError as exc:
-        raise CliError(f"Could not write {target}: {exc.strerror}; nothing was written.") from None
+        record(session, "export", object_type="community_resources",
+               detail=f"{_plural(len(rows), 'resource')}, CSV")  # fmt: skip
+        try:
+            write_atomic(target, resources_to_csv(rows).encode("utf-8"))
+        except OSError as exc:
+            raise CliError(
+                f"Could not write {target}: {exc.strerror}; nothing was written."
+            ) from None
     _emit(
         args,
         {"file": str(target), "count": len(rows)},
@@ -1286,6 +1354,7 @@ def cmd_report(args: argparse.Namespace, secrets: Secrets) -> int:
         password = secrets.read("PDF password", confirm=True)
         check_password(password)  # before the vault is opened: a refusal costs nothing
     from mhsw_desktop.reports.make import make_report, record_sharing
+    from mhsw_desktop.services import audit
     from mhsw_desktop.vault.vault import Vault
 
     disclosure = None
@@ -1301,6 +1370,9 @@ def cmd_report(args: argparse.Namespace, secrets: Secrets) -> int:
             from mhsw_desktop.reports.protect import protect
 
             data = protect(data, password)
+        pages = f"{pdf.pages} page{'s' if pdf.pages != 1 else ''}"
+        audit.record(session, "export", object_type="report", client_id=request.client_id,
+                     detail=f"{args.kind}, {pages}, saved as PDF")  # fmt: skip
         try:
             write_atomic(target, data)
         except OSError as exc:
@@ -1676,6 +1748,22 @@ def build_parser() -> argparse.ArgumentParser:
     m_evs.add_argument("--client", type=_uuid, required=True, metavar="ID")
     m_evs.set_defaults(func=cmd_measures_events)
     add("alerts", cmd_alerts, "measure alerts not yet reviewed (PHQ-9 item 9), oldest first")
+
+    aud = sub.add_parser("audit", help="the audit log: check its chain, list its entries")
+    aud_sub = aud.add_subparsers(dest="audit_command", metavar="ACTION", parser_class=_Parser)
+    aud_sub.required = True
+    a_ver = aud_sub.add_parser(
+        "verify", parents=[common],
+        help="walk the whole chain; exit 1 naming the first edited, missing or moved entry",
+    )  # fmt: skip
+    a_ver.set_defaults(func=cmd_audit_verify)
+    a_list = aud_sub.add_parser("list", parents=[common], help="entries, oldest first")
+    a_list.add_argument("--client", type=_uuid, default=None, metavar="ID")
+    a_list.add_argument("--action", default=None, help="e.g. view, change, sign, export")
+    a_list.add_argument("--since", metavar="YYYY-MM-DD")
+    a_list.add_argument("--until", metavar="YYYY-MM-DD")
+    a_list.add_argument("--limit", type=int, default=None, metavar="N", help="the newest N")
+    a_list.set_defaults(func=cmd_audit_list)
 
     spl = sub.add_parser("safety-plan", help="a client's safety plan (Stanley-Brown)")
     spl_sub = spl.add_subparsers(dest="safety_plan_command", metavar="ACTION", parser_class=_Parser)

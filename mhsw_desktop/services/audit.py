@@ -31,7 +31,7 @@ from mhsw_desktop.vault.audit import Pending
 #: one "change" entry per object for a run of saves this close together (draft autosaves)
 COALESCE_MINUTES = 15
 #: columns whose change is bookkeeping, not an edit
-_BOOKKEEPING = frozenset({"updated_at", "sort_name", "search_text"})
+_BOOKKEEPING = frozenset({"updated_at", "sort_name", "search_key", "search_text"})
 #: the field whose first value makes a change one of these actions
 _MILESTONES = (("deleted_at", "delete"), ("signed_at", "sign"),
                ("entered_in_error_at", "entered_in_error"))  # fmt: skip

@@ -281,10 +281,11 @@ class ClientView(QWidget):
             self.tabs.setCurrentWidget(self.safety_plan)
             self.safety_plan.ask_to_leave(lambda: self.show_client(client_id, then))
             return
-        if client_id != self.client_id:
+        opened = client_id != self.client_id
+        if opened:
             self.clear()
         self.client_id = client_id
-        self.load()
+        self.load(opened=opened)
         self.care_team.show_client(client_id)
         self.treatment_plan.show_client(client_id)
         self.safety_plan.show_client(client_id)
@@ -293,7 +294,9 @@ class ClientView(QWidget):
         if then is not None:
             then()
 
-    def load(self) -> None:
+    def load(self, *, opened: bool = False) -> None:
+        """(Re)load the client's record; ``opened`` when the practitioner has just opened
+        it (written to the audit log as a view; a refresh is not a view)."""
         client_id = self.client_id
         if client_id is None or self.runner.vault is None:
             return
@@ -306,6 +309,11 @@ class ClientView(QWidget):
         generation = self._generation
 
         def work(session: Any) -> Any:
+            if opened:
+                from mhsw_desktop.services.audit import record
+
+                record(session, "view", object_type="clients", object_id=client_id,
+                       client_id=client_id)  # fmt: skip
             return (
                 get_client(session, client_id),
                 list_notes(session, client_id, include_in_error=True),

@@ -146,6 +146,15 @@ def file_dialog_history_kept() -> Iterator[None]:
         after.sync()
 
 
+def _audit_report(session: Any, action: str, request: Any, pages: int, how: str) -> None:
+    """A report that left the app, in the audit log (its kind and size, never its text)."""
+    from mhsw_desktop.services.audit import record
+
+    count = f"{pages} page{'s' if pages != 1 else ''}"
+    record(session, action, object_type="report", client_id=request.client_id,
+           detail=f"{request.kind}, {count}, {how}")  # fmt: skip
+
+
 def pages_to_print(
     count: int, current: int, *, mode: str, ranges: Any = None, last_first: bool = False
 ) -> list[int]:
@@ -871,21 +880,24 @@ class ReportPreviewDialog(QDialog):
             self._record_disclosure("print")
 
     def _record_disclosure(self, means: str) -> None:
-        """A copy for a collaborator has left (printed): write the disclosure down."""
+        """The report was printed: write it in the audit log and, for a copy for a
+        collaborator, in the client's accounting of disclosures."""
         request, report = self.request, self._report
-        if request.for_collaborator is None or report is None or self.runner.vault is None:
+        if report is None or self.runner.vault is None:
             return
+        shared = request.for_collaborator is not None
 
         def work(session: Any) -> Any:
             from mhsw_desktop.reports.make import record_sharing
 
-            return record_sharing(session, request, report, means)
+            _audit_report(session, "print", request, report.pages, "printed")
+            return record_sharing(session, request, report, means) if shared else None
 
         self.runner.query(
             work,
-            lambda _id: self._disclosure_recorded(),
+            (lambda _id: self._disclosure_recorded()) if shared else None,
             self._save_failed,
-            changes="disclosures",
+            changes="disclosures" if shared else None,
             keep=True,
         )
 
@@ -982,10 +994,14 @@ class ReportPreviewDialog(QDialog):
             return path
 
         def write_and_record(session: Any) -> Path:
-            # One unit of work: the disclosure is committed only if the file was written.
+            # One unit of work: the disclosure and the audit entry are committed only if
+            # the file was written.
             from mhsw_desktop.reports.make import record_sharing
 
-            record_sharing(session, request, report, "pdf")
+            if request.for_collaborator is not None:
+                record_sharing(session, request, report, "pdf")
+            _audit_report(session, "export", request, report.pages if report else 0,
+                          "saved as PDF")  # fmt: skip
             return write()
 
         self.actions_by_id["save_pdf"].setEnabled(False)
@@ -993,10 +1009,9 @@ class ReportPreviewDialog(QDialog):
         protected = password is not None
         shared = request.for_collaborator is not None
         done = lambda saved: self._saved(saved, protected, shared)  # noqa: E731
-        if shared:
-            self.runner.query(write_and_record, done, self._save_failed, changes="disclosures")
-        else:
-            self.runner.run(write, done, self._save_failed)
+        self.runner.query(
+            write_and_record, done, self._save_failed, changes="disclosures" if shared else None
+        )
 
     def _saved(self, path: Path, protected: bool, shared: bool = False) -> None:
         global _last_folder

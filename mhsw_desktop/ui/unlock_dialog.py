@@ -190,12 +190,23 @@ class UnlockDialog(QDialog):
         self.error.setText("")
         self._set_busy(True)
 
+        failures = self.throttle.failures
+
         def work() -> Any:
             from mhsw_desktop.vault.vault import Vault
 
             if with_recovery:
-                return Vault.open_with_recovery(folder, secret)
-            return Vault.open(folder, secret)
+                vault = Vault.open_with_recovery(folder, secret)
+            else:
+                vault = Vault.open(folder, secret)
+            if failures:
+                # A wrong attempt changes no file, so the attempts are written down by
+                # the unlock that follows them (in this run of the app).
+                detail = (
+                    f"{failures} wrong attempt{'s' if failures != 1 else ''} before this unlock"
+                )
+                vault.record("unlock_failed", object_type="vault", outcome="refused", detail=detail)
+            return vault
 
         self.runner.run(work, self._opened, self._failed)
 

@@ -158,6 +158,14 @@ def test_summary_preview_and_save_as_pdf(
     assert "González" in text and NOTE_TEXT in text
     assert PRIVATE_TEXT not in text
     assert list(private_tmp.iterdir()) == []
+    # opening the client and saving the report are in the audit log, without any text
+    from mhsw_desktop.services.audit import list_entries
+
+    ana = report_vault[2]["ana"]
+    with controller.runner.vault.session() as session:
+        mine = [(e.action, e.object_type, e.detail) for e in list_entries(session, client_id=ana)]
+    assert ("view", "clients", "") in mine
+    assert mine[-1] == ("export", "report", "session-summary, 1 page, saved as PDF")
 
 
 def test_save_with_a_password(qtbot, controller, report_vault, tmp_path, monkeypatch):

@@ -133,3 +133,26 @@ def test_demo_banner_shows_the_passphrase(qtbot, runner, tmp_path):
     assert dialog.demo_banner.text() == (
         "Demo vault — synthetic data only. Passphrase: demo words here"
     )
+
+
+def test_wrong_attempts_are_written_down_by_the_unlock_that_follows(qtbot, runner, filled_vault):
+    """A wrong passphrase changes no file, so the next unlock records the attempts."""
+    from mhsw_desktop.services.audit import list_entries
+
+    folder, passphrase, _recovery = filled_vault
+    dialog = make_dialog(qtbot, runner, folder)
+    for attempt in range(2):
+        dialog.error.setText("")
+        fail_once(qtbot, runner, dialog, f"wrong passphrase {attempt}")
+    dialog.passphrase.setText(passphrase)
+    with qtbot.waitSignal(dialog.unlocked, timeout=10_000) as opened:
+        dialog.attempt()
+    vault = opened.args[0]
+    with vault.session() as session:
+        last = list_entries(session, limit=2)
+    assert [(e.action, e.outcome, e.detail) for e in last] == [
+        ("unlock", "ok", "passphrase"),
+        ("unlock_failed", "refused", "2 wrong attempts before this unlock"),
+    ]
+    runner.vault = vault
+    runner.lock_vault()

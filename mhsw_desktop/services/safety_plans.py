@@ -40,6 +40,7 @@ from mhsw_desktop.domain.plans import (
 )
 from mhsw_desktop.errors import NotFoundError, UserFacingError, ValidationError
 from mhsw_desktop.resources import resources_dir
+from mhsw_desktop.services.plan_versions import check_signer, mark_signed, set_client_signature
 from mhsw_desktop.services.practitioner import Signer, get_practitioner
 from mhsw_desktop.services.report_data import (
     ClientFacts,
@@ -610,20 +611,14 @@ def sign_version(
     The caller has already asked for the passphrase again (``Vault.check_passphrase``).
     """
     row = _draft(session, version_id)
-    if not signer.name.strip():
-        raise ValidationError({"signer": "a signer's name is required"})
+    check_signer(signer)
     view = _view(session, row)
     errors = signing_errors(view.content)
     if errors:
         raise ValidationError(errors)
     signed_at = now or utcnow()
     digest = content_hash(view, signed_at, signer)
-    row.status = VersionStatus.SIGNED.value
-    row.signed_at = signed_at
-    row.signer_name = signer.name
-    row.signer_credentials = signer.credentials
-    row.signer_licence = signer.licence
-    row.content_hash = digest
+    mark_signed(row, signer, signed_at, digest)
     session.flush()
     return digest
 
@@ -633,22 +628,7 @@ def record_client_signature(
 ) -> None:
     """The day the client signed the (signed) version; recorded once."""
     row = _version(session, version_id)
-    today = today or date.today()
-    if row.signed_at is None:
-        raise ValidationError(
-            {"client_signed_on": "sign the safety plan yourself before the client does"}
-        )
-    if row.client_signed_on is not None:
-        raise ValidationError(
-            {"client_signed_on": f"was already recorded ({row.client_signed_on.isoformat()})"}
-        )
-    if signed_on > today:
-        raise ValidationError({"client_signed_on": f"{signed_on.isoformat()} is in the future"})
-    if signed_on < row.plan_date:
-        raise ValidationError(
-            {"client_signed_on": f"is before the plan date ({row.plan_date.isoformat()})"}
-        )
-    row.client_signed_on = signed_on
+    set_client_signature(row, signed_on, today or date.today(), "the safety plan")
     session.flush()
 
 

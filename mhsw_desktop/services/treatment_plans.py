@@ -39,6 +39,7 @@ from mhsw_desktop.domain.plans import (
     VersionStatus,
 )
 from mhsw_desktop.errors import NotFoundError, UserFacingError, ValidationError
+from mhsw_desktop.services.plan_versions import check_signer, mark_signed, set_client_signature
 from mhsw_desktop.services.practitioner import Signer
 from mhsw_desktop.services.report_data import (
     ClientFacts,
@@ -823,18 +824,12 @@ def sign_version(
     The caller has already asked for the passphrase again (``Vault.check_passphrase``).
     """
     version = _draft(session, version_id)
-    if not signer.name.strip():
-        raise ValidationError({"signer": "a signer's name is required"})
+    check_signer(signer)
     view = _load(session, version)
     _raise(signing_errors(view))
     signed_at = now or utcnow()
     digest = content_hash(view, signed_at, signer)
-    version.status = VersionStatus.SIGNED.value
-    version.signed_at = signed_at
-    version.signer_name = signer.name
-    version.signer_credentials = signer.credentials
-    version.signer_licence = signer.licence
-    version.content_hash = digest
+    mark_signed(version, signer, signed_at, digest)
     session.flush()
     return digest
 
@@ -844,20 +839,7 @@ def record_client_signature(
 ) -> None:
     """The day the client signed the (signed) version; recorded once."""
     version = _version(session, version_id)
-    today = today or date.today()
-    if version.signed_at is None:
-        raise ValidationError({"client_signed_on": "sign the plan yourself before the client does"})
-    if version.client_signed_on is not None:
-        raise ValidationError(
-            {"client_signed_on": f"was already recorded ({version.client_signed_on.isoformat()})"}
-        )
-    if signed_on > today:
-        raise ValidationError({"client_signed_on": f"{signed_on.isoformat()} is in the future"})
-    if signed_on < version.plan_date:
-        raise ValidationError(
-            {"client_signed_on": f"is before the plan date ({version.plan_date.isoformat()})"}
-        )
-    version.client_signed_on = signed_on
+    set_client_signature(version, signed_on, today or date.today(), "the plan")
     session.flush()
 
 

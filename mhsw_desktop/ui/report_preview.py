@@ -77,7 +77,9 @@ KIND_TITLES = {
 #: the kinds that can carry psychotherapy (process) notes, when asked in that very copy
 PRIVATE_KINDS = frozenset({"session-summary", "record"})
 #: the kinds a copy can be made of for a collaborator on the client's care team
-SHARED_KINDS = frozenset({"session-summary", "face-sheet", "record", "treatment-plan"})
+SHARED_KINDS = frozenset(
+    {"session-summary", "face-sheet", "record", "treatment-plan", "safety-plan"}
+)
 #: printing never renders finer than this (a 600 dpi page image is 140 MB)
 PRINT_DPI = 300
 ZOOMS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)

@@ -12,6 +12,7 @@ safety plan it holds.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -41,7 +42,7 @@ from mhsw_desktop.reports.base import (
     register_fonts,
     styles,
 )
-from mhsw_desktop.services.safety_plans import STEP_BY_KEY, Contact, SafetyPlanData
+from mhsw_desktop.services.safety_plans import STEP_BY_KEY, Contact, SafetyPlanData, crisis_lines
 
 TITLE = "Safety-plan wallet card"
 CARD_WIDTH = 85.6 * mm
@@ -244,6 +245,13 @@ def _place(
     return Side(box, tuple(lines), tuple(rules), tuple(shades))
 
 
+def crisis_lines_first(contacts: Sequence[Contact]) -> tuple[Contact, ...]:
+    """Step 5 with the crisis lines (those of ``resources/crisis_lines``, by phone) first,
+    the rest in the plan's order: on a small card, what is cut is never 988."""
+    lines = {line.phone for line in crisis_lines() if line.phone}
+    return tuple(sorted(contacts, key=lambda contact: contact.phone not in lines))
+
+
 def layout(data: SafetyPlanData, x: float, y: float) -> CardLayout:
     """The card with its lower left corner at (``x``, ``y``) on the page."""
     version = data.version
@@ -259,7 +267,10 @@ def layout(data: SafetyPlanData, x: float, y: float) -> CardLayout:
         return _Section(STEP_BY_KEY[key].title, entries)
 
     def contacts(key: str, *, shaded: bool = False) -> _Section:
-        entries = tuple(_contact_entry(contact, width) for contact in version.step(key))
+        people = version.step(key)
+        if key == "professional_contacts":
+            people = crisis_lines_first(people)
+        entries = tuple(_contact_entry(contact, width) for contact in people)
         return _Section(STEP_BY_KEY[key].title, entries, shaded)
 
     front = _place([items("warning_signs"), items("coping_strategies")], front_box, top, y + PAD)

@@ -346,3 +346,18 @@ def test_the_card_page_follows_the_paper_size(vault: Vault) -> None:
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
     assert_inside(card)
     assert card.box.x > 0 and card.box.right < 595
+
+
+def test_the_card_puts_the_crisis_lines_first_so_they_are_never_cut(vault: Vault) -> None:
+    """A practitioner may list many services before 988; on the card 988 comes first."""
+    services = tuple(Contact(f"Service {n} with a long name", f"(802) 555-01{n:02d}",
+                             "Weekdays") for n in range(12))  # fmt: skip
+    client = make_plan(vault, plan_input(professional_contacts=(*services, *sp.crisis_lines())))
+    _, card = card_of(vault, client)
+    back = [line.text for line in card.back.lines]
+    first = back.index("Professionals and crisis lines")
+    assert back[first + 1 : first + 5] == ["988 Suicide & Crisis Lifeline", "988",
+                                           "Emergency services", "911"]  # fmt: skip
+    assert_inside(card)
+    full, _, _ = report(vault, "safety-plan", client)
+    assert full.index("Service 0 with a long name") < full.index("988 Suicide")  # plan's order

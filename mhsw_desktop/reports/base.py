@@ -468,7 +468,10 @@ class ReportDocument(BaseDocTemplate):
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.4)
         canvas.line(self.leftMargin, FOOTER_Y + 9, self.leftMargin + self.width, FOOTER_Y + 9)
-        canvas.drawString(self.leftMargin, FOOTER_Y, FOOTER_TEXT)
+        footer = FOOTER_TEXT
+        if self.practice.audit_ref:
+            footer += f"  ·  {self.practice.audit_ref}"
+        canvas.drawString(self.leftMargin, FOOTER_Y, footer)
         canvas.restoreState()
 
 

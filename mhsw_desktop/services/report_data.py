@@ -59,6 +59,9 @@ class PracticeHeader:
     phone: str
     logo_png: bytes | None = None
     paper_size: str = "letter"
+    #: the audit log's newest entry when the report was made ("Audit 41, 3f2a…"),
+    #: printed in the footer so that a paper copy anchors the chain outside the vault
+    audit_ref: str = ""
 
 
 @dataclass(frozen=True)
@@ -227,7 +230,18 @@ def practice_header(session: Session) -> PracticeHeader:
         phone=profile.phone,
         logo_png=get_logo(session),
         paper_size=profile.paper_size if profile.paper_size in PAPER_SIZES else "letter",
+        audit_ref=audit_reference(session),
     )
+
+
+def audit_reference(session: Session) -> str:
+    """ "Audit 41, 3f2a9c1b7d4e" for the newest entry ("" where there is no log)."""
+    if not session.info.get("audit", False):
+        return ""
+    from mhsw_desktop.vault.audit import head
+
+    seq, digest, _ = head(session.connection())
+    return f"Audit {seq}, {digest[:12]}" if seq else ""
 
 
 def client_facts(session: Session, client_id: uuid.UUID) -> ClientFacts:

@@ -361,3 +361,16 @@ def test_the_card_puts_the_crisis_lines_first_so_they_are_never_cut(vault: Vault
     assert_inside(card)
     full, _, _ = report(vault, "safety-plan", client)
     assert full.index("Service 0 with a long name") < full.index("988 Suicide")  # plan's order
+
+
+def test_every_page_carries_the_audit_logs_newest_entry(vault: Vault) -> None:
+    """A paper copy anchors the audit chain outside the vault (DESIGN: the latest hash is
+    printed on every report)."""
+    client = make_plan(vault, sign=True)
+    seq, digest = vault.audit_head()
+    with vault.session() as s:
+        pdf = make_report(s, ReportRequest("safety-plan", client))
+    pages = PdfReader(io.BytesIO(pdf.data)).pages
+    assert len(pages) > 1
+    for page in pages:
+        assert f"Audit {seq}, {digest[:12]}" in page.extract_text()

@@ -168,6 +168,11 @@ class AuditRow:
     detail: str
     hash: str
 
+    @property
+    def id(self) -> int:
+        """Table models key rows by ``id``: an entry is its number."""
+        return self.seq
+
     def to_json(self) -> dict[str, Any]:
         return {
             "seq": self.seq,

@@ -121,6 +121,13 @@ ACTIONS: tuple[ActionSpec, ...] = (
         menu="clients",
     ),
     ActionSpec(
+        "audit_log",
+        "&Audit log…",
+        "Audit log",
+        "Who opened, changed, signed, printed or exported what, and when; check the chain",
+        None,
+    ),
+    ActionSpec(
         "practitioner_profile",
         "&Practitioner profile…",
         "Practitioner profile",

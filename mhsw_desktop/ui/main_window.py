@@ -142,6 +142,7 @@ class MainWindow(QMainWindow):
         act["note_templates"].triggered.connect(self.note_templates)
         act["collaborators"].triggered.connect(self.collaborator_directory)
         act["resources"].triggered.connect(self.resource_directory)
+        act["audit_log"].triggered.connect(self.audit_log)
         act["print_summary"].triggered.connect(self.print_summary)
         act["print_face_sheet"].triggered.connect(lambda: self.print_for_client("face-sheet"))
         act["print_record"].triggered.connect(lambda: self.print_for_client("record"))
@@ -339,6 +340,7 @@ class MainWindow(QMainWindow):
             "note_templates",
             "collaborators",
             "resources",
+            "audit_log",
             "print_today",
             "print_caseload",
         ):
@@ -599,6 +601,11 @@ class MainWindow(QMainWindow):
         from mhsw_desktop.ui.collaborator_directory import open_directory
 
         open_directory(self.runner, self)
+
+    def audit_log(self) -> None:
+        from mhsw_desktop.ui.audit_log_dialog import open_audit_log
+
+        open_audit_log(self.runner, self)
 
     def resource_directory(self) -> None:
         from mhsw_desktop.ui.resource_directory import open_resource_directory

@@ -29,7 +29,6 @@ from typing import Any, Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from mhsw_desktop.domain.client import Client
 from mhsw_desktop.domain.ids import utcnow
 from mhsw_desktop.domain.plans import (
     DEFAULT_PROFESSIONAL_CONTACTS,
@@ -40,6 +39,7 @@ from mhsw_desktop.domain.plans import (
 )
 from mhsw_desktop.errors import NotFoundError, UserFacingError, ValidationError
 from mhsw_desktop.resources import resources_dir
+from mhsw_desktop.services.care_fields import live_client
 from mhsw_desktop.services.plan_versions import check_signer, mark_signed, set_client_signature
 from mhsw_desktop.services.practitioner import Signer, get_practitioner
 from mhsw_desktop.services.report_data import (
@@ -412,13 +412,6 @@ def default_professionals(session: Session) -> tuple[Contact, ...]:
 
 
 # -- helpers --------------------------------------------------------------------------
-def _client(session: Session, client_id: uuid.UUID) -> Client:
-    client = session.get(Client, client_id)
-    if client is None or client.deleted_at is not None:
-        raise NotFoundError(f"No client with id {client_id}.")
-    return client
-
-
 def _plan_of(session: Session, client_id: uuid.UUID) -> SafetyPlan | None:
     return session.scalars(
         select(SafetyPlan).where(SafetyPlan.client_id == client_id, SafetyPlan.deleted_at.is_(None))
@@ -485,7 +478,7 @@ def _write(row: SafetyPlanVersion, data: SafetyPlanInput) -> None:
 # -- use cases: reading ---------------------------------------------------------------
 def get_safety_plan(session: Session, client_id: uuid.UUID) -> SafetyPlanState | None:
     """The client's safety plan (newest version in full), or None when there is none."""
-    _client(session, client_id)
+    live_client(session, client_id)
     plan = _plan_of(session, client_id)
     versions = _versions(session, plan.id) if plan is not None else []
     if plan is None or not versions:
@@ -576,7 +569,7 @@ def create_safety_plan(
     """Start the client's safety plan: version 1, a draft. Without ``data`` it is dated
     today and step 5 holds the clinician and the crisis lines. Returns the version's id."""
     today = today or date.today()
-    _client(session, client_id)
+    live_client(session, client_id)
     if _plan_of(session, client_id) is not None:
         raise ValidationError(
             {"plan": "this client already has a safety plan: edit its draft or start a new version"}
@@ -638,7 +631,7 @@ def start_new_version(
     """A new draft copied from the newest (signed) version and dated today; returns its
     id. Refused while a draft is open."""
     today = today or date.today()
-    _client(session, client_id)
+    live_client(session, client_id)
     plan = _plan_of(session, client_id)
     versions = _versions(session, plan.id) if plan is not None else []
     if plan is None or not versions:

@@ -879,9 +879,9 @@ class ReportPreviewDialog(QDialog):
         else:
             count = len(sequence)
             self.status.setText(f"Sent {count} page{'s' if count != 1 else ''} to the printer.")
-            self._record_disclosure("print")
+            self._record_printed("print", count)
 
-    def _record_disclosure(self, means: str) -> None:
+    def _record_printed(self, means: str, pages: int) -> None:
         """The report was printed: write it in the audit log and, for a copy for a
         collaborator, in the client's accounting of disclosures."""
         request, report = self.request, self._report
@@ -892,7 +892,7 @@ class ReportPreviewDialog(QDialog):
         def work(session: Any) -> Any:
             from mhsw_desktop.reports.make import record_sharing
 
-            _audit_report(session, "print", request, report.pages, "printed")
+            _audit_report(session, "print", request, pages, "printed")
             return record_sharing(session, request, report, means) if shared else None
 
         self.runner.query(

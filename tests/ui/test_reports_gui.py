@@ -302,6 +302,13 @@ def test_print_all_pages_and_the_current_page(
     )
     assert len(PdfReader(tmp_path / "printed-2.pdf").pages) == 1
     assert "Sent 1 page to the printer." in dialog.status.text()
+    # each printing is in the audit log, by kind and size
+    from mhsw_desktop.services.audit import list_entries
+
+    qtbot.waitUntil(controller.runner.idle)
+    with controller.runner.vault.session() as session:
+        prints = [e.detail for e in list_entries(session, action="print")]
+    assert prints[-1] == "session-summary, 1 page, printed" and len(prints) == 2
 
 
 def test_pages_and_zoom_from_the_keyboard(qtbot, controller, report_vault):

@@ -1932,6 +1932,3 @@ def report_internal_error(exc: Exception) -> None:
         file=sys.stderr,
     )
 
-
-if __name__ == "__main__":
-    sys.exit(main())

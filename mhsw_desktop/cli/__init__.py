@@ -1886,6 +1886,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--pdf-password-stdin", action="store_true",
         help="protect the PDF (AES-256) with a password read from stdin after the passphrase",
     )  # fmt: skip
+
+    from mhsw_desktop.cli import backup_commands, data_commands
+
+    backup_commands.register(sub, common)
+    data_commands.register(sub, common)
     return parser
 
 
@@ -1931,4 +1936,3 @@ def report_internal_error(exc: Exception) -> None:
         "step. Please report this.",
         file=sys.stderr,
     )
-

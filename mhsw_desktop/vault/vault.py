@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import os
 import shutil
@@ -275,6 +276,13 @@ class Vault:
             return hmac.compare_digest(bytes(candidate), bytes(self._data_key))
         finally:
             wipe(candidate)
+
+    def derived_key(self, label: bytes) -> bytes:
+        """A key for one purpose (``label``), derived from the data key by HMAC-SHA256;
+        the data key itself never leaves this object."""
+        if self._data_key is None:
+            raise errors.VaultLocked()
+        return hmac.new(bytes(self._data_key), label, hashlib.sha256).digest()
 
     def verify(self) -> VerifyReport:
         """Full checks: every page's HMAC, SQLite's integrity, foreign keys, schema.

@@ -64,6 +64,9 @@ POLICY_NAME = "backup-policy.json"
 POLICY_MAGIC = "MHSW-BACKUP-POLICY"
 MANIFEST_LABEL = b"mhsw backup manifest v1"
 _CHUNK = 1024 * 1024
+#: the kinds rotation thins out: made on lock and quit, and by ``mhsw backup`` (nightly
+#: scripts); a backup the practitioner asked for in the app is theirs to delete
+ROTATED = frozenset({"auto", "scheduled"})
 _NAME = re.compile(
     r"^(?P<kind>[a-z-]+)-(?P<vault>[0-9a-f]{8})-(?P<stamp>\d{8}T\d{6}Z)(-\d+)?\.mhswbak$"
 )
@@ -314,12 +317,8 @@ def make_backup(
     """
     moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     folder = target.parent
-    try:
-        make_private_dir(folder)
-    except OSError as exc:
-        raise BackupFailed(folder, _reason(exc)) from exc
-    if not folder.is_dir():
-        raise BackupFailed(folder, "the folder does not exist")
+    if not folder.is_dir():  # never made here: it may be a drive that is not plugged in
+        raise BackupFailed(folder, "the folder is gone; is the drive connected?")
     token = secrets.token_hex(6)
     copy = folder / f".{target.name}.{token}.db.tmp"
     archive = folder / f".{target.name}.{token}.tmp"
@@ -442,14 +441,15 @@ def _week(moment: datetime) -> tuple[int, int]:
 def rotate(folder: Path, policy: BackupPolicy, vault_id: str) -> list[Path]:
     """Delete this vault's backups in ``folder`` that rotation does not keep; return them.
 
-    Only files named by this module for this vault are considered; a file the user put
-    there, another vault's backups and pre-upgrade copies are never touched.
+    Only the automatic and scheduled backups named by this module for this vault are
+    considered; a backup made on demand (``manual``), a file the user put there, another
+    vault's backups and pre-upgrade copies are never touched.
     """
     prefix = vault_id.replace("-", "")[:8]
     found: dict[Path, datetime] = {}
     for path in _backup_files(folder):
         match = _NAME.match(path.name)
-        if match and match["vault"] == prefix:
+        if match and match["vault"] == prefix and match["kind"] in ROTATED:
             found[path] = datetime.strptime(match["stamp"], "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     keep = to_keep(found.values(), policy.keep_daily, policy.keep_weekly)
     removed = []
@@ -490,11 +490,15 @@ def back_up(
     moment = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
     policy = BackupPolicy.load(vault.folder)
     folder = backups_folder(vault.folder)
-    target = output if output is not None else _free_name(folder, kind, vault, moment)
     try:
+        if output is None:
+            make_private_dir(folder)
+        target = output if output is not None else _free_name(folder, kind, vault, moment)
         manifest = make_backup(vault, target, kind=kind, app_version=app_version, now=moment)
-    except errors.VaultError:
+    except (errors.VaultError, OSError) as exc:
         vault.record("backup", object_type="backup", outcome="failed", detail=kind)
+        if isinstance(exc, OSError):
+            raise BackupFailed(folder, _reason(exc)) from exc
         raise
     vault.record("backup", object_type="backup", detail=f"{kind} {target.name}")
     result = BackupResult(target, manifest)
@@ -568,7 +572,9 @@ def read_entry(path: Path) -> BackupEntry:
         size = path.stat().st_size
         with zipfile.ZipFile(path) as zf:
             if zf.comment != MAGIC:
-                return BackupEntry(path, size, None, "not an MHSW Desktop backup")
+                cut = bool(zf.comment) and MAGIC.startswith(zf.comment)
+                problem = "it is truncated" if cut else "not an MHSW Desktop backup"
+                return BackupEntry(path, size, None, problem)
             names = zf.namelist()
             if sorted(names) != sorted(MEMBERS):
                 return BackupEntry(path, size, None, "its contents are incomplete")

@@ -496,7 +496,10 @@ def back_up(
         target = output if output is not None else _free_name(folder, kind, vault, moment)
         manifest = make_backup(vault, target, kind=kind, app_version=app_version, now=moment)
     except (errors.VaultError, OSError) as exc:
-        vault.record("backup", object_type="backup", outcome="failed", detail=kind)
+        # The failure is written down where the disk allows; the message must reach the
+        # practitioner either way.
+        with contextlib.suppress(Exception):
+            vault.record("backup", object_type="backup", outcome="failed", detail=kind)
         if isinstance(exc, OSError):
             raise BackupFailed(folder, _reason(exc)) from exc
         raise
@@ -515,9 +518,10 @@ def back_up(
             result.removed += rotate(policy.second_folder, policy, manifest.vault_id)
         except OSError as exc:
             result.second_problem = _reason(exc)
-            vault.record(
-                "backup", object_type="backup", outcome="failed", detail=f"second folder {kind}"
-            )
+            with contextlib.suppress(Exception):
+                vault.record(
+                    "backup", object_type="backup", outcome="failed", detail=f"second folder {kind}"
+                )
     return result
 
 

@@ -103,12 +103,15 @@ class Vault:
         *,
         params: kdf.KdfParams | None = None,
         enforce_strength: bool = True,
+        record_creation: bool = True,
     ) -> tuple[Vault, str]:
         """Make a new vault in ``folder`` (empty or absent); return it and its recovery key.
 
         ``params`` defaults to Argon2id calibrated to about half a second here. A folder
         that already holds anything is refused, and a folder that exists already keeps
-        its permissions (only folders made here are set owner-only).
+        its permissions (only folders made here are set owner-only). Without
+        ``record_creation`` the audit log starts empty, so that an import of an open
+        export can put the exported chain first and continue it (services/open_export.py).
         """
         folder = Path(folder).expanduser().absolute()
         if folder.exists() and is_vault(folder):
@@ -151,7 +154,8 @@ class Vault:
                 leftover.unlink(missing_ok=True)
             raise
         vault = cls(folder, key_file, data_key, engine, schema.HEAD)
-        vault.record("create_vault", object_type="vault")
+        if record_creation:
+            vault.record("create_vault", object_type="vault")
         return vault, recovery_text
 
     # -- opening ----------------------------------------------------------------

@@ -249,6 +249,24 @@ def _column_schema(spec: ColumnSpec, comment: str | None) -> dict[str, Any]:
     return body
 
 
+#: tables whose model has no docstring to describe them
+_DESCRIPTIONS = {
+    "clients": "A client: legal and preferred names, date of birth, contact details, intake, "
+    "status (active, on_hold, discharged) and discharge.",
+}
+
+
+def _table_description(name: str) -> str:
+    """The model's docstring (its first paragraph, on one line), as the schema describes it."""
+    if name in _DESCRIPTIONS:
+        return _DESCRIPTIONS[name]
+    for mapper in Base.registry.mappers:
+        if mapper.local_table is not None and mapper.local_table.name == name:
+            doc = (mapper.class_.__doc__ or "").split("\n\n")[0]
+            return " ".join(doc.replace("``", "").split()) or f"Every row of the {name} table."
+    return f"Every row of the {name} table."
+
+
 def json_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of ``export.json``; the repository keeps a copy."""
     table_schemas: dict[str, Any] = {}
@@ -257,7 +275,7 @@ def json_schema() -> dict[str, Any]:
         comments = {c.name: c.comment or c.doc for c in table.columns}
         table_schemas[table.name] = {
             "type": "array",
-            "description": table.comment or f"every row of the {table.name} table",
+            "description": _table_description(table.name),
             "items": {
                 "type": "object",
                 "additionalProperties": False,

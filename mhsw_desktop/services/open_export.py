@@ -592,7 +592,7 @@ def parse_export(raw: bytes) -> ExportDocument:
     problems: list[str] = []
     rows = _check_tables(document["tables"], problems)
     declared = document.get("counts")
-    if declared is not None:
+    if declared is not None and not problems:
         if not isinstance(declared, dict):
             problems.append("counts must be an object of table: number")
         else:

@@ -261,7 +261,7 @@ def _table_description(name: str) -> str:
     if name in _DESCRIPTIONS:
         return _DESCRIPTIONS[name]
     for mapper in Base.registry.mappers:
-        if mapper.local_table is not None and mapper.local_table.name == name:
+        if getattr(mapper.local_table, "name", None) == name:
             doc = (mapper.class_.__doc__ or "").split("\n\n")[0]
             return " ".join(doc.replace("``", "").split()) or f"Every row of the {name} table."
     return f"Every row of the {name} table."

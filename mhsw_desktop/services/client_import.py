@@ -52,7 +52,7 @@ REQUIRED = ("legal_first_name", "legal_last_name", "date_of_birth")
 DATE_FIELDS = frozenset({"date_of_birth", "intake_date", "discharge_date"})
 #: headers other systems use, folded and with punctuation and spaces removed
 _SYNONYMS: dict[str, tuple[str, ...]] = {
-    "legal_first_name": ("first", "firstname", "legalfirstname", "givenname", "fname",
+    "legal_first_name": ("first", "firstname", "legalfirstname", "givenname", "given", "fname",
                          "forename", "clientfirstname"),
     "legal_last_name": ("last", "lastname", "legallastname", "surname", "familyname",
                         "lname", "clientlastname"),
@@ -347,9 +347,16 @@ def _candidate(
     try:
         data = normalised(data, today)
     except ValidationError as exc:
+        unmapped: list[RowProblem] = []
         for name, message in exc.errors.items():
-            if name not in parsed:  # a date already said to be unreadable is not "required"
+            if name in parsed:  # a date already said to be unreadable is not "required"
+                continue
+            if name in columns:
                 problems.append(RowProblem(number, column(name), name, message))
+            else:  # a default (today's intake date) that a wrong cell makes wrong
+                label = FIELDS.get(name, name.replace("_", " "))
+                unmapped.append(RowProblem(number, "", name, f"{label} {message}"))
+        problems += [] if problems else unmapped
     return (None if problems else data), problems
 
 

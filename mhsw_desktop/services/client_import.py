@@ -357,6 +357,7 @@ def _candidate(
                 label = FIELDS.get(name, name.replace("_", " "))
                 unmapped.append(RowProblem(number, "", name, f"{label} {message}"))
         problems += [] if problems else unmapped
+    problems.sort(key=lambda p: columns.get(p.field, len(header)))  # in the file's order
     return (None if problems else data), problems
 
 

@@ -128,6 +128,23 @@ ACTIONS: tuple[ActionSpec, ...] = (
         None,
     ),
     ActionSpec(
+        "export_all",
+        "E&xport all data…",
+        "Export all data",
+        "Every record as JSON and CSV, into a folder or one encrypted archive",
+        None,
+        menu="file",
+        group_start=True,
+    ),
+    ActionSpec(
+        "import_clients",
+        "&Import clients from CSV…",
+        "Import clients from CSV",
+        "Add clients from another program's CSV file, with a preview of the columns",
+        None,
+        menu="file",
+    ),
+    ActionSpec(
         "practitioner_profile",
         "&Practitioner profile…",
         "Practitioner profile",

@@ -143,6 +143,8 @@ class MainWindow(QMainWindow):
         act["collaborators"].triggered.connect(self.collaborator_directory)
         act["resources"].triggered.connect(self.resource_directory)
         act["audit_log"].triggered.connect(self.audit_log)
+        act["export_all"].triggered.connect(self.export_all)
+        act["import_clients"].triggered.connect(self.import_clients)
         act["print_summary"].triggered.connect(self.print_summary)
         act["print_face_sheet"].triggered.connect(lambda: self.print_for_client("face-sheet"))
         act["print_record"].triggered.connect(lambda: self.print_for_client("record"))
@@ -341,6 +343,8 @@ class MainWindow(QMainWindow):
             "collaborators",
             "resources",
             "audit_log",
+            "export_all",
+            "import_clients",
             "print_today",
             "print_caseload",
         ):
@@ -606,6 +610,16 @@ class MainWindow(QMainWindow):
         from mhsw_desktop.ui.audit_log_dialog import open_audit_log
 
         open_audit_log(self.runner, self)
+
+    def export_all(self) -> None:
+        from mhsw_desktop.ui.export_dialog import open_export_dialog
+
+        open_export_dialog(self.runner, self)
+
+    def import_clients(self) -> None:
+        from mhsw_desktop.ui.import_clients_dialog import open_import_clients
+
+        open_import_clients(self.runner, self)
 
     def resource_directory(self) -> None:
         from mhsw_desktop.ui.resource_directory import open_resource_directory

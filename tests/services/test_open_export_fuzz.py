@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from mhsw_desktop.errors import UserFacingError
 from mhsw_desktop.services import export_archive
 from mhsw_desktop.services import open_export as oe
-from mhsw_desktop.services.synthetic import fill_demo
 from mhsw_desktop.vault import kdf
 from mhsw_desktop.vault.vault import Vault
-from tests.support import PASSPHRASE, create_vault
+from tests.services.test_open_export import small_export
+from tests.support import PASSPHRASE
 
 FUZZ = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
@@ -36,14 +36,9 @@ json_values = st.recursive(
 
 
 @pytest.fixture(scope="module")
-def document(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    root = tmp_path_factory.mktemp("fuzz")
-    vault, _ = create_vault(root / "vault")
-    with vault:
-        with vault.unit_of_work() as s:
-            fill_demo(s, 2, 21, notes_per_client=1)
-        result = oe.export_vault(vault, root, formats=("json",))
-    return json.loads((result.path / oe.DATA_NAME).read_text("utf-8"))
+def document(small_export: dict[str, Any]) -> dict[str, Any]:
+    """The small vault's export.json (two clients, a note each, their tasks...)."""
+    return small_export
 
 
 @FUZZ
@@ -118,3 +113,6 @@ def test_mutated_exports_import_whole_or_not_at_all(document: dict[str, Any], da
                 if name != "audit_log":
                     got = conn.exec_driver_sql(f'SELECT count(*) FROM "{name}"').scalar()
                     assert got == count, name
+
+
+__all__ = ["small_export"]  # the fixture, shared with the export tests

@@ -664,6 +664,34 @@ def _check_tables(given: dict[str, Any], problems: list[str]) -> dict[str, list[
     return rows
 
 
+#: text columns that hold JSON of their own (the services parse them), with its shape
+JSON_TEXT: dict[tuple[str, str], type] = {
+    ("notes", "sections"): dict,
+    ("notes", "mental_status"): dict,
+    ("notes", "template_snapshot"): dict,
+    ("note_templates", "definition"): dict,
+    ("measures", "answers"): list,
+    **{
+        ("safety_plan_versions", step): list
+        for step in ("warning_signs", "coping_strategies", "distraction_contacts",
+                     "help_contacts", "professional_contacts", "environment_safety",
+                     "reasons_for_living")
+    },
+}  # fmt: skip
+
+
+def _check_json_text(table: str, name: str, value: Any) -> None:
+    shape = JSON_TEXT.get((table, name))
+    if shape is None or value is None:
+        return
+    try:
+        parsed = json.loads(value)
+    except (ValueError, RecursionError):
+        raise _Bad("is not the JSON text the app keeps here") from None
+    if not isinstance(parsed, shape):
+        raise _Bad(f"must be JSON text of {'an object' if shape is dict else 'a list'}")
+
+
 def _where(table: str, number: int, record: Mapping[str, Any], key: str) -> str:
     ident = record.get(key)
     shown = f" (id {ident})" if isinstance(ident, str | int) and len(str(ident)) <= 40 else ""
@@ -695,6 +723,7 @@ def _check_records(
                 continue
             try:
                 decoded[spec.name] = _decode(spec, item.get(spec.name))
+                _check_json_text(table, spec.name, decoded[spec.name])
             except _Bad as exc:
                 problems.append(f"{where}, {spec.name}: {exc}")
         if len(decoded) != len(columns):
@@ -863,7 +892,13 @@ def _rebuild_search(conn: Connection) -> None:
             clients._index(session, client)
         live = select(Note).where(Note.deleted_at.is_(None), Note.entered_in_error_at.is_(None))
         for note in session.scalars(live):
-            notes._index(session, note)
+            try:
+                notes._index(session, note)
+            except (UserFacingError, ValueError, TypeError, AttributeError, KeyError):
+                raise ExportInvalid(
+                    [f"notes record (id {note.id}): its sections, mental status or template "
+                     "are not in the form the app writes"]
+                ) from None  # fmt: skip
         session.flush()
 
 
@@ -871,8 +906,9 @@ def _culprit(vault: Vault, document: ExportDocument, exc: IntegrityError) -> str
     """The first record the database refuses (a rule such as a status it does not know),
     found by trying each record of the refused table on its own."""
     reason = str(exc.orig)
-    table_name = next((t.name for t in tables() if t.name in str(exc.statement or "")), "")
-    if not table_name:
+    found = re.match(r'\s*INSERT INTO "?(\w+)', str(exc.statement or ""))
+    table_name = found.group(1) if found else ""
+    if table_name not in Base.metadata.tables:
         return f"a record breaks a rule of the database ({reason})"
     table = Base.metadata.tables[table_name]
     key = _key_of(table_specs()[table_name])

@@ -268,6 +268,10 @@ BAD_EXPORTS = [
      "repeats the id of an earlier record"),
     (lambda d: d["counts"].update(clients=3), "the export says 3 records, 2 are present"),
     (lambda d: d["tables"].update(clients={"a": 1}), "clients must be a list"),
+    (lambda d: d["tables"]["notes"][0].update(sections="{oops"),
+     "notes record 1 .*sections: is not the JSON text the app keeps here"),
+    (lambda d: d["tables"]["notes"][0].update(mental_status="[]"),
+     "mental_status: must be JSON text of an object"),
 ]  # fmt: skip
 
 
@@ -300,6 +304,16 @@ def test_a_record_the_database_refuses_is_named_and_no_vault_is_left(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_note_whose_json_does_not_fit_the_app_is_named_and_no_vault_is_left(
+    small_export: dict[str, Any], tmp_path: Path
+) -> None:
+    edited = _bad(small_export, lambda d: d["tables"]["notes"][0].update(template_snapshot="{}"))
+    document = oe.parse_export(json.dumps(edited).encode())
+    with pytest.raises(oe.ExportInvalid, match=r"notes record \(id .*\): its sections"):
+        oe.import_export(document, tmp_path / "new", PASSPHRASE, params=kdf.minimum_params())
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_target_must_be_new_or_empty(small_export: dict[str, Any], tmp_path: Path) -> None:
     document = oe.parse_export(json.dumps(small_export).encode())
     (tmp_path / "full").mkdir()
@@ -323,3 +337,14 @@ def test_an_edited_audit_log_is_imported_as_it_is_with_a_warning(
     with Vault.open(made.folder, PASSPHRASE) as vault:
         check = vault.verify_audit()
     assert (check.ok, check.first_bad) == (False, 3)
+
+
+def test_every_text_column_that_holds_json_is_checked_as_json(source: Path, tmp_path: Path) -> None:
+    document = json.loads((export(source, tmp_path / "o").path / oe.DATA_NAME).read_text())
+    holding_json = set()
+    for table, rows in document["tables"].items():
+        for spec in oe.table_specs()[table]:
+            values = [r[spec.name] for r in rows if isinstance(r[spec.name], str) and r[spec.name]]
+            if values and all(v[:1] in "[{" and v[-1:] in "]}" for v in values):
+                holding_json.add((table, spec.name))
+    assert holding_json <= set(oe.JSON_TEXT)

@@ -235,8 +235,10 @@ _JSON_TYPES: dict[str, dict[str, Any]] = {
 }
 
 
-def _column_schema(spec: ColumnSpec, comment: str | None) -> dict[str, Any]:
+def _column_schema(spec: ColumnSpec, comment: str | None, holds_json: bool) -> dict[str, Any]:
     body = dict(_JSON_TYPES[spec.kind])
+    if holds_json:
+        body["contentMediaType"] = "application/json"
     if spec.max_length is not None:
         body["maxLength"] = spec.max_length
     notes = [comment] if comment else []
@@ -280,7 +282,10 @@ def json_schema() -> dict[str, Any]:
                 "type": "object",
                 "additionalProperties": False,
                 "required": [s.name for s in specs if not s.nullable],
-                "properties": {s.name: _column_schema(s, comments[s.name]) for s in specs},
+                "properties": {
+                    s.name: _column_schema(s, comments[s.name], (table.name, s.name) in JSON_TEXT)
+                    for s in specs
+                },
             },
         }
     return {

@@ -160,7 +160,10 @@ class BackupPolicy:
             "keep_weekly": self.keep_weekly,
             "second_folder": str(self.second_folder) if self.second_folder else None,
         }
-        write_atomic(vault_folder / POLICY_NAME, json.dumps(payload, indent=2).encode())
+        try:
+            write_atomic(vault_folder / POLICY_NAME, json.dumps(payload, indent=2).encode())
+        except OSError as exc:  # the old policy file is still in place, whole
+            raise errors.WriteFailed(str(vault_folder), errors.write_failure_reason(exc)) from exc
 
 
 # -- what a backup says about itself ---------------------------------------------------

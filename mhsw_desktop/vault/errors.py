@@ -100,3 +100,26 @@ class WeakPassphrase(VaultError):
 class VaultLocked(VaultError):
     def __init__(self) -> None:
         super().__init__("The vault is locked.")
+
+
+class WriteFailed(VaultError):
+    """A write the vault needed failed (a full disk, a failing drive): nothing was saved."""
+
+    def __init__(self, folder: str, reason: str) -> None:
+        super().__init__(
+            f"The vault in {folder} could not be saved to: {reason}. Nothing of this change "
+            "was saved; free some space or check the drive, then try again."
+        )
+
+
+def write_failure_reason(exc: OSError) -> str:
+    """Plain words for an operating-system write failure."""
+    import errno
+
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return "the disk is full"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "the folder cannot be written to"
+    if exc.errno == errno.EIO:
+        return "the drive reported a write error"
+    return exc.strerror or type(exc).__name__

@@ -29,7 +29,12 @@ def write_atomic(path: Path, data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
         raise
-    fsync_dir(path.parent)
+    # The new file is in place and its bytes are on disk. A folder that cannot be flushed
+    # now leaves only the rename's durability in doubt (after a power cut a reader finds
+    # the old file or the new one, whole); failing here would report "nothing changed"
+    # about a change that has been made.
+    with contextlib.suppress(OSError):
+        fsync_dir(path.parent)
 
 
 def fsync_dir(folder: Path) -> None:

@@ -210,8 +210,12 @@ class Vault:
             folder, key_file, data_key, engine, _revision_text(revision), read_only=not migrate
         )
         if vault.audited:
-            vault._check_anchor()
-            vault.record("unlock", object_type="vault", detail=how)
+            try:
+                vault._check_anchor()
+                vault.record("unlock", object_type="vault", detail=how)
+            except BaseException:
+                vault.lock()
+                raise
         return vault
 
     # -- using ------------------------------------------------------------------
@@ -245,8 +249,12 @@ class Vault:
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
-        """A session that commits when the block ends normally and rolls back otherwise."""
-        with self.session() as session, session.begin():
+        """A session that commits when the block ends normally and rolls back otherwise.
+
+        A write SQLite cannot make (a full disk, a failing drive) rolls the whole unit
+        back and is raised as :class:`errors.WriteFailed`.
+        """
+        with write_failures(self.folder), self.session() as session, session.begin():
             yield session
 
     def change_passphrase(self, new_passphrase: str, *, enforce_strength: bool = True) -> None:
@@ -260,7 +268,10 @@ class Vault:
         if not os.access(self.folder, os.W_OK):
             raise errors.VaultNotWritable(str(self.folder))
         updated = self._key_file.rewrap_passphrase(self._data_key, new_passphrase)
-        updated.save(self.folder / KEY_NAME)
+        try:
+            updated.save(self.folder / KEY_NAME)
+        except OSError as exc:  # the old key file is still in place, whole
+            raise errors.WriteFailed(str(self.folder), errors.write_failure_reason(exc)) from exc
         self._key_file = updated
         self.must_change_passphrase = False
         self.record("change_passphrase", object_type="vault")
@@ -343,7 +354,7 @@ class Vault:
         """
         if not self.audited:
             return None
-        with self.engine.begin() as conn:
+        with write_failures(self.folder), self.engine.begin() as conn:
             return audit.append(conn, action, **fields)
 
     def audit_anchor(self) -> tuple[int, str] | None:
@@ -403,7 +414,7 @@ class Vault:
             try:
                 self.record("lock", object_type="vault")
                 self._write_anchor()
-            except (OSError, DatabaseError):
+            except (OSError, DatabaseError, errors.WriteFailed):
                 pass  # locking must never fail: the next unlock sees the older anchor
         if self._engine is not None:
             self._engine.dispose()
@@ -482,6 +493,8 @@ def _check_database(engine: Engine, db_path: Path, data_key: bytearray) -> str |
         with engine.connect() as conn:
             revision = _current_revision(conn)
     except (DatabaseError, OperationalError) as exc:
+        if is_write_failure(exc):
+            raise errors.WriteFailed(str(db_path.parent), write_failure_text(exc)) from exc
         raise corruption_error(exc) from exc
     if revision is not None and revision not in schema.KNOWN_REVISIONS:
         raise errors.VaultTooNew(f"schema revision {revision}")
@@ -493,6 +506,33 @@ def corruption_error(exc: DatabaseError) -> errors.VaultCorrupt:
     if "malformed" in str(exc.orig):
         return errors.VaultCorrupt("the database file is truncated or its structure is damaged")
     return errors.VaultCorrupt("its pages cannot be decrypted or read")
+
+
+#: SQLite's messages for writes the operating system refused (SQLITE_FULL, SQLITE_IOERR)
+_WRITE_FAILURES = {
+    "database or disk is full": "the disk is full",
+    "disk I/O error": "the drive could not be written (it may be full or failing)",
+}
+
+
+def is_write_failure(exc: BaseException) -> bool:
+    """True for SQLite failing to write (a full disk, a failing drive), not a bug."""
+    return isinstance(exc, DatabaseError) and str(exc.orig) in _WRITE_FAILURES
+
+
+def write_failure_text(exc: DatabaseError) -> str:
+    return _WRITE_FAILURES.get(str(exc.orig), "the disk could not be written")
+
+
+@contextmanager
+def write_failures(folder: Path) -> Iterator[None]:
+    """Raise SQLite's write failures inside the block as :class:`errors.WriteFailed`."""
+    try:
+        yield
+    except DatabaseError as exc:
+        if is_write_failure(exc):
+            raise errors.WriteFailed(str(folder), write_failure_text(exc)) from exc
+        raise
 
 
 def is_corruption(exc: BaseException) -> bool:

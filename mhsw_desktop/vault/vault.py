@@ -213,8 +213,10 @@ class Vault:
             try:
                 vault._check_anchor()
                 vault.record("unlock", object_type="vault", detail=how)
-            except BaseException:
+            except BaseException as exc:
                 vault.lock()
+                if is_corruption(exc):  # a damaged page met by the unlock's audit entry
+                    raise corruption_error(exc) from exc  # type: ignore[arg-type]
                 raise
         return vault
 

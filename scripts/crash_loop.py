@@ -66,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
             client = str(add_client(session, ClientInput("Ana", "González", date(1990, 2, 3))))
         harness = CrashHarness(seed)
         expected: Expected = {}
-        passphrase, failures, kills, changes = PASSPHRASE, 0, 0, 0
+        passphrase, failures, kills, changes, torn = PASSPHRASE, 0, 0, 0, 0
         print(f"seed {seed}: {args.runs} runs in {folder}", flush=True)
         started = time.perf_counter()
         try:
@@ -75,17 +75,15 @@ def main(argv: list[str] | None = None) -> int:
                 other = NEW_PASSPHRASE if passphrase == PASSPHRASE else PASSPHRASE
                 if every and number % every == 0:
                     run = harness.run(harness.passphrase_command(folder, passphrase, other), number)
-                    changes += sum(line.startswith("changed ") for line in run.lines)
+                    changes += len(run.changes())
                     opens = which_passphrases_open(folder, PASSPHRASE, NEW_PASSPHRASE)
                     problems = [] if len(opens) == 1 else [f"passphrases that open: {opens}"]
                     passphrase = opens[0] if opens else passphrase
                 else:
                     run = harness.run(harness.notes_command(folder, number, client, passphrase),
                                       number)  # fmt: skip
-                    for line in run.lines:
-                        if line.startswith("note "):
-                            _, note_id, note, rev = line.split()
-                            expected[note_id] = (number, int(note), int(rev))
+                    for note_id, note, rev in run.notes():
+                        expected[note_id] = (number, note, rev)
                     problems = []
                 problems += run.errors()
                 if not run.killed:
@@ -93,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
                 if not problems and number % args.check_every == 0:
                     problems = check_vault(folder, passphrase, seed, expected)
                 kills += run.killed
+                torn += len(run.torn())
                 if problems:
                     failures += 1
                     print(f"FAIL run {number} (seed {seed}, delay {run.delay:.3f} s): {problems}",
@@ -106,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"summary: {args.runs} runs ({kills} killed) in {elapsed:.1f} s, "
         f"{args.runs / elapsed:.2f} runs/s; {len(expected)} notes checked, "
-        f"{changes} passphrase changes; {failures} failures; seed {seed}"
+        f"{changes} passphrase changes, {torn} lines cut short by a kill; "
+        f"{failures} failures; seed {seed}"
     )
     return 1 if failures else 0
 

@@ -13,15 +13,16 @@ opens the vault itself: each writer makes its own engine after the fork.
 
 Protocol (a line each way; commands are tab-separated, as passphrases hold spaces):
 ``notes FOLDER RUN SEED CLIENT PASSPHRASE`` or ``passphrase FOLDER OLD NEW``; the server
-answers ``pid N``, the writer prints ``ready``, then ``note ID NUMBER REV`` (revision REV
-of its NUMBER-th note is committed) or ``changed N`` (the N-th change of passphrase
-returned), and the server ends each run with ``reaped STATUS``.
+answers ``pid N``, the writer prints ``ready``, then ``note ID NUMBER REV end`` (revision REV
+of its NUMBER-th note is committed) or ``changed N end`` (the N-th change of passphrase
+returned), and the server ends each run with ``reaped STATUS`` on a line of its own.
 """
 
 from __future__ import annotations
 
 import os
 import random
+import select
 import signal
 import subprocess
 import sys
@@ -35,6 +36,8 @@ REPO = Path(__file__).resolve().parents[2]
 MAX_WRITES = 5_000
 #: the longest random delay before the kill, in seconds
 MAX_DELAY = 0.3
+#: how long the driver waits for any line before it gives up on the server
+LINE_TIMEOUT = 60
 
 
 def note_text(seed: int, run: int, note: int, rev: int) -> str:
@@ -69,7 +72,7 @@ def _write_notes(folder: str, run: int, seed: int, client: str, passphrase: str)
             with vault.unit_of_work() as session:
                 notes.save_draft(session, note_id, data)
             written[k] = (note_id, number, rev + 1)
-            print(f"note {note_id} {number} {rev + 1}", flush=True)
+            print(f"note {note_id} {number} {rev + 1} end", flush=True)
         else:
             data = notes.NoteInput(
                 client_id, date.today(), "free", {"note": note_text(seed, run, n, 0)}
@@ -77,7 +80,7 @@ def _write_notes(folder: str, run: int, seed: int, client: str, passphrase: str)
             with vault.unit_of_work() as session:
                 note_id = notes.create_draft(session, data)
             written.append((note_id, n, 0))
-            print(f"note {note_id} {n} 0", flush=True)
+            print(f"note {note_id} {n} 0 end", flush=True)
 
 
 def _change_passphrases(folder: str, old: str, new: str) -> None:
@@ -87,7 +90,7 @@ def _change_passphrases(folder: str, old: str, new: str) -> None:
     print("ready", flush=True)
     for n in range(1, MAX_WRITES):
         vault.change_passphrase(new if n % 2 else old)
-        print(f"changed {n}", flush=True)
+        print(f"changed {n} end", flush=True)
 
 
 def serve() -> None:
@@ -113,7 +116,8 @@ def serve() -> None:
             os._exit(0)
         print(f"pid {pid}", flush=True)
         _, status = os.waitpid(pid, 0)
-        print(f"reaped {status}", flush=True)
+        # A newline first: should a killed writer leave half a line, it ends here.
+        print(f"\nreaped {status}", flush=True)
 
 
 # -- the driver side (the test process) ---------------------------------------------------
@@ -175,6 +179,24 @@ class Run:
     def killed(self) -> bool:
         return os.WIFSIGNALED(self.status) and os.WTERMSIG(self.status) == signal.SIGKILL
 
+    def _whole(self, kind: str) -> list[list[str]]:
+        """The words of each whole line of ``kind`` (half a line cut by the kill is not one)."""
+        return [line.split() for line in self.lines
+                if line.startswith(kind + " ") and line.endswith(" end")]  # fmt: skip
+
+    def notes(self) -> list[tuple[str, int, int]]:
+        """(note id, note number, revision) of each note reported committed."""
+        return [(w[1], int(w[2]), int(w[3])) for w in self._whole("note")]
+
+    def changes(self) -> list[int]:
+        """The numbers of the passphrase changes reported done."""
+        return [int(w[1]) for w in self._whole("changed")]
+
+    def torn(self) -> list[str]:
+        """Lines the kill cut short (reported, so never counted as committed)."""
+        return [line for line in self.lines
+                if not line.endswith(" end") and not line.startswith("error ")]  # fmt: skip
+
     def errors(self) -> list[str]:
         return [line for line in self.lines if line.startswith("error ")]
 
@@ -185,27 +207,34 @@ class CrashHarness:
     def __init__(self, seed: int) -> None:
         self.seed = seed
         self.rng = random.Random(seed)
+        self._pending = b""
         self.server = subprocess.Popen(
             [sys.executable, str(Path(__file__).resolve()), "serve"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
-            text=True,
+            bufsize=0,
             cwd=REPO,
             env={**os.environ, "PYTHONPATH": str(REPO)},
         )
 
     def _line(self) -> str:
+        """The next line from the server (never waits forever: a hang is a failure)."""
         assert self.server.stdout is not None
-        line = self.server.stdout.readline()
-        if not line:
-            raise RuntimeError(f"the crash server ended (seed {self.seed})")
-        return line.rstrip("\n")
+        while b"\n" not in self._pending:
+            ready, _, _ = select.select([self.server.stdout], [], [], LINE_TIMEOUT)
+            if not ready:
+                raise RuntimeError(f"the crash server said nothing for {LINE_TIMEOUT} s")
+            chunk = os.read(self.server.stdout.fileno(), 65536)
+            if not chunk:
+                raise RuntimeError(f"the crash server ended (seed {self.seed})")
+            self._pending += chunk
+        line, _, self._pending = self._pending.partition(b"\n")
+        return line.decode("utf-8", "replace")
 
     def run(self, command: str, number: int = 0) -> Run:
         """Start one writer, kill it after a random delay once it is ready, collect its lines."""
         assert self.server.stdin is not None
-        self.server.stdin.write(command + "\n")
-        self.server.stdin.flush()
+        self.server.stdin.write(command.encode() + b"\n")
         first = self._line()
         assert first.startswith("pid "), first
         pid = int(first.split()[1])
@@ -218,7 +247,8 @@ class CrashHarness:
             os.kill(pid, signal.SIGKILL)
             line = self._line()
         while not line.startswith("reaped "):
-            result.lines.append(line)
+            if line:
+                result.lines.append(line)
             line = self._line()
         result.status = int(line.split()[1])
         return result
@@ -229,10 +259,8 @@ class CrashHarness:
         Every revision reported committed must be there, exactly; the one being saved at
         the kill may have committed unreported, so the next revision is accepted too.
         """
-        for line in run.lines:
-            if line.startswith("note "):
-                _, note_id, number, rev = line.split()
-                expected[note_id] = (run.number, int(number), int(rev))
+        for note_id, number, rev in run.notes():
+            expected[note_id] = (run.number, number, rev)
         return check_vault(folder, passphrase, self.seed, expected)
 
     def notes_command(self, folder: Path, run: int, client: str, passphrase: str) -> str:

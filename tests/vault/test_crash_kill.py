@@ -82,7 +82,7 @@ def test_a_kill_during_a_passphrase_change_leaves_exactly_one_passphrase(
         assert run.killed, where
         opens = which_passphrases_open(folder, PASSPHRASE, NEW_PASSPHRASE)
         assert len(opens) == 1, f"{where}: {opens}"
-        reported = [int(line.split()[1]) for line in run.lines if line.startswith("changed ")]
+        reported = run.changes()
         changes += len(reported)
         if reported:  # a change that returned is on disk (or the next one after it is)
             last = (current, other)[reported[-1] % 2]

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from mhsw_desktop.vault import audit, errors, kdf, schema
 from mhsw_desktop.vault.engine import open_engine
-from mhsw_desktop.vault.files import make_private_dir, wipe
+from mhsw_desktop.vault.files import OWNER_ONLY_FILE, make_private_dir, wipe
 from mhsw_desktop.vault.keyfile import KeyFile
 from mhsw_desktop.vault.passphrase import assess
 from mhsw_desktop.vault.recovery import (
@@ -134,10 +134,16 @@ class Vault:
         data_key = bytearray(os.urandom(32))
         recovery_raw, recovery_text = new_recovery_key()
         db_path = folder / DB_NAME
+        # Made owner-only before SQLite opens it: SQLite gives the WAL and shared-memory
+        # files the database's mode, and a file it created would follow the umask.
+        try:
+            os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY_FILE))
+            os.chmod(db_path, OWNER_ONLY_FILE)
+        except OSError as exc:
+            raise errors.VaultNotWritable(str(folder)) from exc
         engine = open_engine(db_path, data_key)
         try:
             _upgrade(engine)
-            os.chmod(db_path, 0o600)
             key_file = KeyFile.new(
                 vault_id=str(uuid.uuid4()),
                 created_at=datetime.now(UTC).isoformat(timespec="seconds"),

@@ -401,15 +401,12 @@ def _sha256_file(path: Path) -> str:
 
 
 def _reason(exc: OSError) -> str:
+    """Plain words for a failed backup write; a folder that is gone is likely a drive."""
     import errno
 
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return "the disk is full"
     if exc.errno in (errno.ENOENT, errno.ENOTDIR):
         return "the folder is gone; is the drive connected?"
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return "the folder cannot be written to"
-    return exc.strerror or type(exc).__name__
+    return errors.write_failure_reason(exc)
 
 
 # -- rotation ---------------------------------------------------------------------------

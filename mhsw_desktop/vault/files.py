@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+import time
 from pathlib import Path
 
 OWNER_ONLY_FILE = 0o600
@@ -35,6 +36,23 @@ def write_atomic(path: Path, data: bytes) -> None:
     # about a change that has been made.
     with contextlib.suppress(OSError):
         fsync_dir(path.parent)
+
+
+def remove_stale_temp_files(folder: Path, older_than: float = 60.0) -> list[Path]:
+    """Delete what :func:`write_atomic` left in ``folder`` when it was killed mid-write.
+
+    Such a file may hold a whole key file wrapped under a passphrase that never became
+    the vault's. Only files older than ``older_than`` seconds go, so that a write in
+    progress (another instance of the app) is left alone. Returns what was removed.
+    """
+    removed = []
+    now = time.time()
+    for path in folder.glob(".*.tmp"):
+        with contextlib.suppress(OSError):
+            if path.is_file() and now - path.lstat().st_mtime > older_than:
+                path.unlink()
+                removed.append(path)
+    return removed
 
 
 def fsync_dir(folder: Path) -> None:

@@ -20,7 +20,12 @@ from sqlalchemy.orm import Session
 
 from mhsw_desktop.vault import audit, errors, kdf, schema
 from mhsw_desktop.vault.engine import open_engine
-from mhsw_desktop.vault.files import OWNER_ONLY_FILE, make_private_dir, wipe
+from mhsw_desktop.vault.files import (
+    OWNER_ONLY_FILE,
+    make_private_dir,
+    remove_stale_temp_files,
+    wipe,
+)
 from mhsw_desktop.vault.keyfile import KeyFile
 from mhsw_desktop.vault.passphrase import assess
 from mhsw_desktop.vault.recovery import (
@@ -224,6 +229,8 @@ class Vault:
                 if is_corruption(exc):  # a damaged page met by the unlock's audit entry
                     raise corruption_error(exc) from exc  # type: ignore[arg-type]
                 raise
+        if not vault.read_only:
+            remove_stale_temp_files(folder)  # left by a write that was killed
         return vault
 
     # -- using ------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+import time
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 
 from mhsw_desktop.domain.client_rules import ClientInput
 from mhsw_desktop.services.clients import add_client
-from mhsw_desktop.vault.vault import KEY_NAME
+from mhsw_desktop.vault.vault import KEY_NAME, Vault
 from tests.support import NEW_PASSPHRASE, PASSPHRASE, create_vault
 from tests.vault.crash_writer import CrashHarness, Expected, check_vault, which_passphrases_open
 
@@ -89,6 +90,25 @@ def test_a_kill_during_a_passphrase_change_leaves_exactly_one_passphrase(
             nxt = (current, other)[(reported[-1] + 1) % 2]
             assert opens[0] in (last, nxt), where
         current = opens[0]
+    # A kill between writing the new key file and renaming it leaves the temp file; the
+    # next unlock removes it once it is stale (it may hold a never-adopted passphrase's wrap).
+    leftovers = list(folder.glob(".*.tmp"))
+    for path in leftovers:
+        os.utime(path, (time.time() - 120, time.time() - 120))
     assert check_vault(folder, current, seed, {}) == [], f"seed {seed}"
+    assert list(folder.glob(".*.tmp")) == [], leftovers
     assert changes >= PASSPHRASE_RUNS // 2, f"seed {seed}: the kills came before any change"
     assert (folder / KEY_NAME).exists()
+
+
+def test_an_unlock_removes_stale_temp_files_but_not_a_write_in_progress(tmp_path: Path) -> None:
+    folder = tmp_path / "vault"
+    make_vault(folder)
+    stale, fresh = folder / ".vault.key.0123456789ab.tmp", folder / ".audit.anchor.ab.tmp"
+    stale.write_bytes(b"{}")
+    fresh.write_bytes(b"{}")
+    os.utime(stale, (time.time() - 600, time.time() - 600))
+    Vault.open(folder, PASSPHRASE, migrate=False).lock()  # inspection writes nothing
+    assert stale.exists()
+    Vault.open(folder, PASSPHRASE).lock()
+    assert not stale.exists() and fresh.exists()

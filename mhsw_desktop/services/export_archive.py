@@ -44,6 +44,16 @@ CHECK_BYTES = 32
 HEADER_BYTES = _HEADER.size + CHECK_BYTES
 #: a ZIP member larger than this is refused (the archive is authenticated, but still)
 MAX_MEMBER_BYTES = 2 * 1024**3
+#: Argon2id ceilings for an archive's header, far tighter than a key file's: the header is
+#: read (and the key derived) before anything about the file can be checked, so a hostile
+#: archive asking for gigabytes or hours must be refused first. Archives are written at
+#: the calibrated 64 MiB, so this leaves room without letting a stranger's file hang or
+#: exhaust an old laptop.
+MAX_MEMORY_KIB = 256 * 1024
+MAX_ITERATIONS = kdf.MAX_ITERATIONS
+MAX_LANES = 16
+#: memory x passes: no more work than the costliest archive calibration would write
+MAX_WORK_KIB = kdf.MIN_MEMORY_KIB * kdf.MAX_ITERATIONS
 
 
 class ArchiveError(UserFacingError):
@@ -89,6 +99,18 @@ def is_archive(data: bytes) -> bool:
     return data.startswith(MAGIC)
 
 
+def _check_params(params: kdf.KdfParams) -> None:
+    """ValueError for parameters no archive of this app has, or a reader should run."""
+    params.check()
+    if (
+        params.memory_kib > MAX_MEMORY_KIB
+        or params.iterations > MAX_ITERATIONS
+        or params.lanes > MAX_LANES
+        or params.memory_kib * params.iterations > MAX_WORK_KIB
+    ):
+        raise ValueError("its key-derivation parameters are beyond what an archive may ask for")
+
+
 def _keys(password: str, params: kdf.KdfParams) -> tuple[bytearray, bytes]:
     master = kdf.derive(password.encode("utf-8"), params)
     try:
@@ -102,6 +124,7 @@ def _keys(password: str, params: kdf.KdfParams) -> tuple[bytearray, bytes]:
 def seal(plaintext: bytes, password: str, params: kdf.KdfParams | None = None) -> bytes:
     """The archive's bytes for ``plaintext`` (a ZIP) under ``password``."""
     params = (params or kdf.calibrate()).with_new_salt()
+    _check_params(params)  # never write an archive the reader would refuse
     nonce = os.urandom(12)
     header = _HEADER.pack(
         MAGIC, VERSION, params.memory_kib, params.iterations, params.lanes, params.salt, nonce
@@ -125,7 +148,7 @@ def unseal(data: bytes, password: str) -> bytes:
         )
     params = kdf.KdfParams(memory, iterations, lanes, salt)
     try:
-        params.check()
+        _check_params(params)
     except ValueError as exc:
         raise ArchiveDamaged(str(exc)) from None
     header = data[:HEADER_BYTES]

@@ -217,6 +217,34 @@ def test_encrypted_archive_round_trip_wrong_password_and_flipped_bytes(
         export_archive.unseal(truncated.read_bytes(), ARCHIVE_PASSWORD)
 
 
+@pytest.mark.parametrize(
+    ("memory_kib", "iterations", "lanes"),
+    [
+        (4 * 1024 * 1024, 64, 4),  # 4 GiB: what a key file may hold, not an archive
+        (1024 * 1024, 1, 4),  # 1 GiB in one pass
+        (256 * 1024, 64, 4),  # within each ceiling, but 4 x the costliest calibration
+        (64 * 1024, 1, 64),  # 64 lanes
+    ],
+)
+def test_a_hostile_archive_header_asking_for_huge_argon2_costs_is_refused_before_deriving(
+    monkeypatch: pytest.MonkeyPatch, memory_kib: int, iterations: int, lanes: int
+) -> None:
+    def no_derivation(*_args: object) -> bytearray:
+        raise AssertionError("the key was derived from a hostile header")
+
+    monkeypatch.setattr(kdf, "derive", no_derivation)
+    header = export_archive._HEADER.pack(
+        export_archive.MAGIC, export_archive.VERSION, memory_kib, iterations, lanes,
+        b"s" * 16, b"n" * 12,
+    )  # fmt: skip
+    data = header + b"c" * export_archive.CHECK_BYTES + b"x" * 64
+    with pytest.raises(export_archive.ArchiveDamaged, match="beyond what an archive"):
+        export_archive.unseal(data, ARCHIVE_PASSWORD)
+    with pytest.raises(ValueError, match="beyond what an archive"):
+        export_archive.seal(b"zip", ARCHIVE_PASSWORD,
+                            kdf.KdfParams(memory_kib, iterations, lanes, b"s" * 16))  # fmt: skip
+
+
 def test_a_weak_archive_password_and_no_format_are_refused_before_anything_is_written(
     source: Path, tmp_path: Path
 ) -> None:

@@ -137,6 +137,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         group_start=True,
     ),
     ActionSpec(
+        "backup_now",
+        "&Back up now",
+        "Back up now",
+        "An encrypted backup of the whole vault into its backups folder (and the second folder)",
+        "Ctrl+Shift+B",
+        menu="file",
+    ),
+    ActionSpec(
         "import_clients",
         "&Import clients from CSV…",
         "Import clients from CSV",

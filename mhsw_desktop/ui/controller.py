@@ -50,6 +50,8 @@ class AppController(QObject):
         self.wizard: Any = None
         self.idle: Any = None
         self._quitting = False
+        #: what the last automatic backup attempt left to say ("" ok; None: none made)
+        self._backup_problem: str | None = None
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
             app.applicationStateChanged.connect(self._application_state)
@@ -149,6 +151,10 @@ class AppController(QObject):
             parent=self.main_window,
         )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._store_backup_problem()
+        problem = self.settings.get("backup/last_problem")
+        if problem:
+            dialog.show_notice(problem)
         dialog.unlocked.connect(self._unlocked)
         dialog.rejected.connect(self._unlock_rejected)
         dialog.other_vault_requested.connect(self._other_vault)
@@ -236,10 +242,20 @@ class AppController(QObject):
             self._save_window_state()
             self.main_window.show_locked()
         clear_our_text()
-        self.runner.lock_vault()
+        self.runner.lock_vault(before_lock=self._daily_backup)
         self.locked.emit()
         if not self._quitting:
             self.show_unlock()
+
+    def _daily_backup(self, vault: Any) -> None:
+        """On the worker, before the lock: today's automatic backup. Its outcome is kept
+        (a folder and a reason, never client data) and shown at the next unlock prompt,
+        so a failure at quit is seen too."""
+        from mhsw_desktop.ui.backups import daily_backup
+
+        outcome = daily_backup(vault)
+        if outcome is not None:
+            self._backup_problem = outcome
 
     def _application_state(self, state: Qt.ApplicationState) -> None:
         """Best effort: lock when the platform suspends the application."""
@@ -272,11 +288,19 @@ class AppController(QObject):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
+    def _store_backup_problem(self) -> None:
+        """Settings are touched on the GUI thread only: the worker leaves its outcome in
+        ``_backup_problem`` (None: no backup was attempted since)."""
+        if self._backup_problem is not None:
+            self.settings.set("backup/last_problem", self._backup_problem)
+            self._backup_problem = None
+
     # -- quitting ------------------------------------------------------------------------
     def quit(self) -> None:
         """Lock (saving window state first), stop the worker, leave the event loop."""
         self._quitting = True
         self.lock()
+        self._store_backup_problem()
         if self.idle is not None:
             self.idle.remove()
         self.settings.sync()

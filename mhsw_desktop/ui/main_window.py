@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         act["audit_log"].triggered.connect(self.audit_log)
         act["export_all"].triggered.connect(self.export_all)
         act["import_clients"].triggered.connect(self.import_clients)
+        act["backup_now"].triggered.connect(self.backup_now)
         act["print_summary"].triggered.connect(self.print_summary)
         act["print_face_sheet"].triggered.connect(lambda: self.print_for_client("face-sheet"))
         act["print_record"].triggered.connect(lambda: self.print_for_client("record"))
@@ -344,6 +345,7 @@ class MainWindow(QMainWindow):
             "resources",
             "audit_log",
             "export_all",
+            "backup_now",
             "import_clients",
             "print_today",
             "print_caseload",
@@ -615,6 +617,12 @@ class MainWindow(QMainWindow):
         from mhsw_desktop.ui.export_dialog import open_export_dialog
 
         open_export_dialog(self.runner, self)
+
+    def backup_now(self) -> None:
+        """Make a backup on the worker; say where it went (or why it could not be made)."""
+        from mhsw_desktop.ui.backups import back_up_now
+
+        back_up_now(self.runner, self.statusBar(), self)
 
     def import_clients(self) -> None:
         from mhsw_desktop.ui.import_clients_dialog import open_import_clients

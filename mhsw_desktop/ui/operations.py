@@ -111,10 +111,12 @@ class OperationRunner(QObject):
         return not self._pending
 
     # -- locking -------------------------------------------------------------------
-    def lock_vault(self) -> None:
+    def lock_vault(self, before_lock: Callable[[Any], None] | None = None) -> None:
         """Drop queued work, wait for the running operation, then lock the vault.
 
-        Blocks the GUI thread only for the operation already running (they are short).
+        ``before_lock(vault)`` runs on the worker just before the lock (the daily backup);
+        whatever it raises, the vault still locks. Blocks the GUI thread for the
+        operation already running (they are short) and for ``before_lock``.
         """
         self._generation += 1
         for op_id, future in list(self._futures.items()):
@@ -125,7 +127,19 @@ class OperationRunner(QObject):
                 self._futures.pop(op_id, None)
         vault, self.vault = self.vault, None
         if vault is not None:
-            self._executor.submit(vault.lock).result()
+
+            def finish() -> None:
+                try:
+                    if before_lock is not None:
+                        before_lock(vault)
+                finally:
+                    vault.lock()
+
+            future = self._executor.submit(finish)
+            try:
+                future.result()
+            except Exception as exc:  # before_lock failed; the vault is locked regardless
+                log.error("before locking: %s", type(exc).__name__)
         self.locked.emit()
 
     def shutdown(self) -> None:

@@ -33,6 +33,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("vault/recent_path", str, "", "folder of the vault opened last (a path only)"),
     Setting("security/auto_lock_minutes", int, 10, "lock after this many idle minutes; 0 = never"),
     Setting("clients/status_filter", str, "current", "which clients the list shows"),
+    Setting(
+        "backup/last_problem",
+        str,
+        "",
+        "why the last automatic backup failed (a folder and a reason, never client data); "
+        "shown until a backup succeeds",
+    ),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
 

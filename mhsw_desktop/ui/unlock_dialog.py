@@ -80,6 +80,15 @@ class UnlockDialog(QDialog):
         self.demo_banner.setPalette(palette)
         self.demo_banner.hide()
 
+        self.notice = plain_label("", self)
+        self.notice.setObjectName("backup_notice")
+        self.notice.setWordWrap(True)
+        self.notice.setFrameShape(QFrame.Shape.StyledPanel)
+        self.notice.setMargin(self.fontMetrics().height() // 2)
+        self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.notice.setAccessibleName("Backup notice")
+        self.notice.hide()
+
         self.passphrase = QLineEdit(self)
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self.passphrase.setAccessibleName("Passphrase")
@@ -122,6 +131,7 @@ class UnlockDialog(QDialog):
         layout.addWidget(heading)
         layout.addWidget(self.folder_label)
         layout.addWidget(self.demo_banner)
+        layout.addWidget(self.notice)
         layout.addLayout(form)
         layout.addWidget(self.error)
         layout.addWidget(self.busy)
@@ -141,6 +151,11 @@ class UnlockDialog(QDialog):
     def show_demo(self, passphrase: str) -> None:
         self.demo_banner.setText(f"Demo vault — synthetic data only. Passphrase: {passphrase}")
         self.demo_banner.show()
+
+    def show_notice(self, text: str) -> None:
+        """A message that must not be missed (a failed automatic backup)."""
+        self.notice.setText(text)
+        self.notice.show()
 
     def _switch_mode(self, recovery: bool) -> None:
         self.passphrase_label.setVisible(not recovery)

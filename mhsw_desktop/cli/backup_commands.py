@@ -82,9 +82,7 @@ def cmd_backups_list(args: argparse.Namespace, _secrets: Secrets) -> int:
     if not is_vault(folder):
         raise CliError(f"No vault was found in {folder}.")
     policy = backup.BackupPolicy.load(folder)
-    folders = [backup.backups_folder(folder)]
-    if policy.second_folder is not None:
-        folders.append(policy.second_folder)
+    folders = backup.all_folders(folder)
     entries = [entry for place in folders for entry in backup.list_backups(place)]
     entries.sort(key=lambda e: e.manifest.created_at if e.manifest else "", reverse=True)
     lines = []

@@ -145,6 +145,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         menu="file",
     ),
     ActionSpec(
+        "restore_backup",
+        "&Restore from backup…",
+        "Restore from backup",
+        "Check a backup fully, then put it in place of the vault (which is kept aside)",
+        None,
+        menu="file",
+    ),
+    ActionSpec(
         "import_clients",
         "&Import clients from CSV…",
         "Import clients from CSV",

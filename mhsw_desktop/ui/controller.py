@@ -52,6 +52,8 @@ class AppController(QObject):
         self._quitting = False
         #: what the last automatic backup attempt left to say ("" ok; None: none made)
         self._backup_problem: str | None = None
+        #: a restore is locking the vault: no unlock prompt until it is done
+        self._restoring = False
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
             app.applicationStateChanged.connect(self._application_state)
@@ -216,6 +218,7 @@ class AppController(QObject):
             window.unlock_requested.connect(self.show_unlock)
             window.quit_requested.connect(self.quit)
             window.change_passphrase_requested.connect(self.change_passphrase)
+            window.restore_requested.connect(self.restore_backup)
             self.main_window = window
         return self.main_window
 
@@ -244,8 +247,49 @@ class AppController(QObject):
         clear_our_text()
         self.runner.lock_vault(before_lock=self._daily_backup)
         self.locked.emit()
-        if not self._quitting:
+        if not self._quitting and not self._restoring:
             self.show_unlock()
+
+    def restore_backup(self, path: Path, secret: str) -> None:
+        """Lock, then put the checked backup in place of the vault (kept aside) on the
+        worker; say what happened, then ask to unlock the restored vault."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from mhsw_desktop.vault import backup
+
+        folder = self.folder
+        if folder is None:
+            return
+        self._restoring = True
+        try:
+            self.lock()
+        finally:
+            self._restoring = False
+        parent = self.main_window
+
+        def done(result: Any) -> None:
+            aside = (
+                f"\n\nThe vault that was there is kept at {result.kept_aside}."
+                if (result.kept_aside)
+                else ""
+            )
+            QMessageBox.information(
+                parent,
+                "Restored",
+                f"The backup of {result.manifest.created_at[:16].replace('T', ' ')} UTC is "
+                f"now the vault in {result.folder}.{aside}\n\nUnlock it with the "
+                f"{result.how} you just used.",
+            )
+            self.show_unlock()
+
+        def failed(exc: BaseException) -> None:
+            QMessageBox.warning(parent, "Not restored", user_message(exc))
+            self.show_unlock()
+
+        if self.unlock_dialog is not None:
+            self.unlock_dialog.done(2)
+            self.unlock_dialog = None
+        self.runner.run(lambda: backup.restore(path, secret, folder), done, failed)
 
     def _daily_backup(self, vault: Any) -> None:
         """On the worker, before the lock: today's automatic backup. Its outcome is kept

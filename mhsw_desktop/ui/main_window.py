@@ -65,6 +65,8 @@ class MainWindow(QMainWindow):
     unlock_requested = Signal()
     quit_requested = Signal()
     change_passphrase_requested = Signal()
+    #: a checked backup file and its secret: the controller locks, then restores it
+    restore_requested = Signal(object, str)
 
     def __init__(self, runner: OperationRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -146,6 +148,7 @@ class MainWindow(QMainWindow):
         act["export_all"].triggered.connect(self.export_all)
         act["import_clients"].triggered.connect(self.import_clients)
         act["backup_now"].triggered.connect(self.backup_now)
+        act["restore_backup"].triggered.connect(self.restore_backup)
         act["print_summary"].triggered.connect(self.print_summary)
         act["print_face_sheet"].triggered.connect(lambda: self.print_for_client("face-sheet"))
         act["print_record"].triggered.connect(lambda: self.print_for_client("record"))
@@ -346,6 +349,7 @@ class MainWindow(QMainWindow):
             "audit_log",
             "export_all",
             "backup_now",
+            "restore_backup",
             "import_clients",
             "print_today",
             "print_caseload",
@@ -623,6 +627,19 @@ class MainWindow(QMainWindow):
         from mhsw_desktop.ui.backups import back_up_now
 
         back_up_now(self.runner, self.statusBar(), self)
+
+    def restore_backup(self) -> None:
+        from mhsw_desktop.ui.restore_wizard import RestoreWizard
+        from mhsw_desktop.vault.backup import all_folders
+
+        vault = self.runner.vault
+        if vault is None:
+            return
+        wizard = RestoreWizard(self.runner, vault.folder, all_folders(vault.folder), self)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.restore_requested.connect(self.restore_requested)
+        self.restore_wizard = wizard
+        wizard.open()
 
     def import_clients(self) -> None:
         from mhsw_desktop.ui.import_clients_dialog import open_import_clients

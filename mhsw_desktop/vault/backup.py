@@ -473,6 +473,15 @@ def backups_folder(vault_folder: Path) -> Path:
     return vault_folder / "backups"
 
 
+def all_folders(vault_folder: Path) -> list[Path]:
+    """Where this vault's backups are: its own folder, then the policy's second folder."""
+    policy = BackupPolicy.load(vault_folder)
+    folders = [backups_folder(vault_folder)]
+    if policy.second_folder is not None:
+        folders.append(policy.second_folder)
+    return folders
+
+
 def back_up(
     vault: Vault,
     *,

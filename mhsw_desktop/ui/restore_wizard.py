@@ -1,0 +1,287 @@
+"""File > Restore from backup…: choose a backup, give its secret, see it checked, confirm.
+
+The wizard only chooses and checks (``backup.unpack_and_verify`` into a scratch folder,
+on the worker); the switch itself is the controller's, which locks the open vault first
+and then runs ``backup.restore`` (which checks everything again before replacing).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QFileDialog,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from mhsw_desktop.ui.operations import OperationRunner, user_message
+from mhsw_desktop.ui.widgets import error_label, plain_label
+
+COLUMNS = ("Made", "Kind", "Clients", "Notes", "Size", "State")
+KIND_WORDS = {"auto": "daily", "manual": "on demand", "scheduled": "scheduled"}
+
+
+def local_time(iso: str) -> str:
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso
+
+
+def _size(n: int) -> str:
+    return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{max(n, 1) // 1024 or 1} KB"
+
+
+class ChoosePage(QWizardPage):
+    """Page 1: the backups in the vault's folders, newest first, or a file elsewhere."""
+
+    def __init__(self, wizard: RestoreWizard) -> None:
+        super().__init__(wizard)
+        self.setTitle("Choose a backup")
+        self.setSubTitle("The newest is first. A damaged backup cannot be chosen.")
+        self.model = QStandardItemModel(0, len(COLUMNS), self)
+        self.model.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table = QTableView(self)
+        self.table.setModel(self.model)
+        self.table.setAccessibleName("Backups")
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self.completeChanged.emit())
+        self.other = QPushButton("Choose a &file…", self)
+        self.other.setAccessibleName("Choose a backup file elsewhere")
+        self.other.clicked.connect(self._choose_file)
+        self.empty = plain_label("", self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(self.empty)
+        layout.addWidget(self.other, 0, Qt.AlignmentFlag.AlignLeft)
+        self._paths: list[Path] = []
+        self._ok: list[bool] = []
+
+    def load(self, folders: list[Path]) -> None:
+        from mhsw_desktop.vault import backup
+
+        entries = [e for folder in folders for e in backup.list_backups(folder)]
+        entries.sort(key=lambda e: e.manifest.created_at if e.manifest else "", reverse=True)
+        for entry in entries:
+            self._add(entry)
+        self.empty.setText("" if entries else "No backups yet in the vault's folders.")
+        self.empty.setVisible(not entries)
+        if entries and entries[0].ok:
+            self.table.selectRow(0)
+
+    def _add(self, entry: Any) -> int:
+        manifest = entry.manifest
+        cells = (
+            [
+                local_time(manifest.created_at),
+                KIND_WORDS.get(manifest.kind, manifest.kind),
+                str(manifest.counts.get("clients", 0)),
+                str(manifest.counts.get("notes", 0)),
+                _size(entry.bytes),
+                entry.problem or "looks whole",
+            ]
+            if manifest is not None
+            else [entry.path.name, "", "", "", _size(entry.bytes), entry.problem]
+        )
+        items = [QStandardItem(text) for text in cells]
+        for item in items:
+            item.setToolTip(str(entry.path))
+            if not entry.ok:
+                item.setEnabled(False)
+        self.model.appendRow(items)
+        self._paths.append(entry.path)
+        self._ok.append(entry.ok)
+        return self.model.rowCount() - 1
+
+    def _choose_file(self) -> None:
+        from mhsw_desktop.ui.report_preview import file_dialog_history_kept
+
+        with file_dialog_history_kept():
+            chosen, _filter = QFileDialog.getOpenFileName(
+                self, "Choose a backup", str(Path.home()), "MHSW backups (*.mhswbak);;All (*)"
+            )
+        if chosen:
+            self.add_file(Path(chosen))
+
+    def add_file(self, path: Path) -> None:
+        from mhsw_desktop.vault import backup
+
+        row = self._add(backup.read_entry(path))
+        self.empty.hide()
+        if self._ok[row]:
+            self.table.selectRow(row)
+        self.completeChanged.emit()
+
+    def chosen(self) -> Path | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or not self._ok[rows[0].row()]:
+            return None
+        return self._paths[rows[0].row()]
+
+    def isComplete(self) -> bool:
+        return self.chosen() is not None
+
+
+class SecretPage(QWizardPage):
+    """Page 2: the passphrase of the backup's time, or the recovery key."""
+
+    def __init__(self, wizard: RestoreWizard) -> None:
+        super().__init__(wizard)
+        self.setTitle("The backup's passphrase")
+        self.hint = plain_label("", self)
+        self.hint.setWordWrap(True)
+        self.secret = QLineEdit(self)
+        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
+        self.secret.setAccessibleName("Passphrase or recovery key")
+        self.secret.textChanged.connect(lambda _t: self.completeChanged.emit())
+        label = plain_label("&Passphrase or recovery key:", self)
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setBuddy(self.secret)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.hint)
+        layout.addWidget(label)
+        layout.addWidget(self.secret)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:
+        from mhsw_desktop.vault import backup
+
+        path = self.wizard().choose_page.chosen()  # type: ignore[attr-defined]
+        entry = backup.read_entry(path) if path else None
+        made = local_time(entry.manifest.created_at) if entry and entry.manifest else "then"
+        self.hint.setText(
+            f"Type the passphrase the vault had when this backup was made ({made}), or the "
+            "recovery key. A passphrase changed since then does not open it."
+        )
+        self.secret.setFocus()
+
+    def isComplete(self) -> bool:
+        return bool(self.secret.text())
+
+
+class CheckPage(QWizardPage):
+    """Page 3: every check of the backup, off the GUI thread; then a confirmation."""
+
+    def __init__(self, wizard: RestoreWizard) -> None:
+        super().__init__(wizard)
+        self.setTitle("Checking the backup")
+        self.status = plain_label("", self)
+        self.status.setWordWrap(True)
+        self.status.setAccessibleName("Check result")
+        self.error = error_label(self)
+        self.confirm = QCheckBox("&Replace the current vault with this backup", self)
+        self.confirm.setAccessibleName("Replace the current vault with this backup")
+        self.confirm.toggled.connect(lambda _c: self.completeChanged.emit())
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.status)
+        layout.addWidget(self.error)
+        layout.addWidget(self.confirm)
+        layout.addStretch(1)
+        self.verified: Any = None
+
+    def initializePage(self) -> None:
+        from mhsw_desktop.vault import backup
+
+        wizard: RestoreWizard = self.wizard()  # type: ignore[assignment]
+        path = wizard.choose_page.chosen()
+        secret = wizard.secret_page.secret.text()
+        self.verified = None
+        self.confirm.hide()
+        self.confirm.setChecked(False)
+        self.error.setText("")
+        self.status.setText("Checking every page of the backup… (this takes a moment)")
+        assert path is not None
+
+        def work() -> Any:
+            scratch = Path(tempfile.mkdtemp(prefix="mhsw-restore-check-"))
+            try:
+                return backup.unpack_and_verify(path, secret, scratch / "copy")
+            finally:
+                shutil.rmtree(scratch, ignore_errors=True)
+
+        wizard.runner.run(work, self._checked, self._failed, keep=True)
+
+    def _checked(self, verified: Any) -> None:
+        wizard: RestoreWizard = self.wizard()  # type: ignore[assignment]
+        self.verified = verified
+        manifest = verified.manifest
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        aside = wizard.folder.with_name(f"{wizard.folder.name}.before-restore-{stamp}")
+        clients, notes = manifest.counts.get("clients", 0), manifest.counts.get("notes", 0)
+        self.status.setText(
+            f"Every check passed: the backup of {local_time(manifest.created_at)} holds "
+            f"{clients} clients and {notes} notes, and opens with the {verified.how}.\n\n"
+            f"Restoring locks the vault now. The vault in {wizard.folder} is kept, whole, "
+            f"as {aside.name} beside it, and the backups move along to the restored vault."
+        )
+        self.confirm.show()
+        self.completeChanged.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.status.setText("The backup was not restored, and nothing was changed.")
+        self.error.setText(user_message(exc))
+
+    def isComplete(self) -> bool:
+        return self.verified is not None and self.confirm.isChecked()
+
+
+class RestoreWizard(QWizard):
+    """Window-modal; closes on lock. Emits :attr:`restore_requested` when confirmed."""
+
+    #: the chosen backup file and its secret (the controller locks, then restores)
+    restore_requested = Signal(object, str)
+
+    def __init__(
+        self,
+        runner: OperationRunner,
+        folder: Path,
+        folders: list[Path],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.folder = folder
+        self.setObjectName("restore_wizard")
+        self.setWindowTitle("Restore from backup")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.choose_page = ChoosePage(self)
+        self.secret_page = SecretPage(self)
+        self.check_page = CheckPage(self)
+        for page in (self.choose_page, self.secret_page, self.check_page):
+            self.addPage(page)
+        self.setButtonText(QWizard.WizardButton.FinishButton, "&Restore")
+        self.choose_page.load(folders)
+        runner.locked.connect(self.close)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 90)
+
+    def accept(self) -> None:
+        path = self.choose_page.chosen()
+        secret = self.secret_page.secret.text()
+        self.secret_page.secret.clear()
+        super().accept()
+        if path is not None and self.check_page.verified is not None:
+            self.restore_requested.emit(path, secret)
+
+    def done(self, result: int) -> None:
+        self.secret_page.secret.clear()
+        super().done(result)

@@ -24,6 +24,7 @@ entries: its creation and the import.
 from __future__ import annotations
 
 import base64
+import contextlib
 import csv
 import io
 import json
@@ -449,42 +450,49 @@ def export_vault(
     target = into / (name + export_archive.SUFFIX if password is not None else name)
     if target.exists():
         raise ExportFailed(f"{target} exists already; wait a second and export again.")
-    with vault.unit_of_work() as session:
-        conn = session.connection()
-        data = {t.name: _read_rows(conn, t) for t in tables() if t.name != chain.TABLE}
-        counts = {n: len(rows) for n, rows in data.items()}
-        where = "an encrypted archive" if password is not None else "a plaintext folder"
-        record(
-            session, "export", object_type="vault",
-            detail=f"open export ({', '.join(formats)}) to {where}: "
-            f"{counts.get('clients', 0)} clients, {sum(counts.values())} records",
-        )  # fmt: skip
-        audit_table = Base.metadata.tables[chain.TABLE]
-        data[chain.TABLE] = _read_rows(conn, audit_table)
-        counts[chain.TABLE] = len(data[chain.TABLE])
-        head_seq, head_hash, _ = chain.head(conn)
-        document = {
-            "format": FORMAT,
-            "format_version": FORMAT_VERSION,
-            "exported_at": moment.isoformat(timespec="microseconds"),
-            "app_version": app_version,
-            "schema_revision": schema.HEAD,
-            "vault_id": vault.info.vault_id,
-            "counts": {t.name: counts[t.name] for t in tables()},
-            "audit_head": {"seq": head_seq, "hash": head_hash},
-            "tables": {t.name: data[t.name] for t in tables()},
-        }
-        files = build_files(document, formats)
-        try:
-            if password is not None:
-                export_archive.write_archive(target, files, password, params=params)
-            else:
-                _write_folder(target, files)
-        except OSError as exc:
-            raise ExportFailed(
-                f"Could not write the export into {into}: {exc.strerror or exc}; "
-                "nothing was exported."
-            ) from None
+    written = False
+    try:
+        with vault.unit_of_work() as session:
+            conn = session.connection()
+            data = {t.name: _read_rows(conn, t) for t in tables() if t.name != chain.TABLE}
+            counts = {n: len(rows) for n, rows in data.items()}
+            where = "an encrypted archive" if password is not None else "a plaintext folder"
+            record(
+                session, "export", object_type="vault",
+                detail=f"open export ({', '.join(formats)}) to {where}: "
+                f"{counts.get('clients', 0)} clients, {sum(counts.values())} records",
+            )  # fmt: skip
+            audit_table = Base.metadata.tables[chain.TABLE]
+            data[chain.TABLE] = _read_rows(conn, audit_table)
+            counts[chain.TABLE] = len(data[chain.TABLE])
+            head_seq, head_hash, _ = chain.head(conn)
+            document = {
+                "format": FORMAT,
+                "format_version": FORMAT_VERSION,
+                "exported_at": moment.isoformat(timespec="microseconds"),
+                "app_version": app_version,
+                "schema_revision": schema.HEAD,
+                "vault_id": vault.info.vault_id,
+                "counts": {t.name: counts[t.name] for t in tables()},
+                "audit_head": {"seq": head_seq, "hash": head_hash},
+                "tables": {t.name: data[t.name] for t in tables()},
+            }
+            files = build_files(document, formats)
+            try:
+                if password is not None:
+                    export_archive.write_archive(target, files, password, params=params)
+                else:
+                    _write_folder(target, files)
+                written = True
+            except OSError as exc:
+                raise ExportFailed(
+                    f"Could not write the export into {into}: {exc.strerror or exc}; "
+                    "nothing was exported."
+                ) from None
+    except BaseException:
+        if written:  # written, but its audit entry did not commit (a full disk): remove it
+            _remove(target)
+        raise
     return ExportResult(
         path=target,
         encrypted=password is not None,
@@ -494,6 +502,15 @@ def export_vault(
         audit_head=(head_seq, head_hash),
         exported_at=moment,
     )
+
+
+def _remove(target: Path) -> None:
+    """An export whose audit entry failed: nothing of it may stay (it may be plaintext)."""
+    if target.is_dir():
+        shutil.rmtree(target, ignore_errors=True)
+    else:
+        with contextlib.suppress(FileNotFoundError):
+            target.unlink()
 
 
 def _write_folder(target: Path, files: Mapping[str, bytes]) -> None:

@@ -217,6 +217,41 @@ def test_encrypted_archive_round_trip_wrong_password_and_flipped_bytes(
         export_archive.unseal(truncated.read_bytes(), ARCHIVE_PASSWORD)
 
 
+@pytest.mark.parametrize("password", [None, ARCHIVE_PASSWORD], ids=["folder", "archive"])
+def test_an_export_whose_audit_entry_cannot_commit_leaves_no_file_behind(
+    source: Path, tmp_path: Path, password: str | None
+) -> None:
+    """The files are written before the unit of work commits; a full disk at the commit
+    (the export may just have filled it) must not leave a plaintext folder behind."""
+    from contextlib import contextmanager
+
+    from mhsw_desktop.vault.errors import WriteFailed
+
+    into = tmp_path / "out"
+    into.mkdir()
+    with Vault.open(source, PASSPHRASE) as vault:
+        real = vault.unit_of_work
+        entries = len(tables_of_open(vault)["audit_log"])
+
+        @contextmanager
+        def commit_fails() -> Any:
+            with real() as session:
+                yield session
+                raise WriteFailed(str(source), "the disk is full")
+
+        vault.unit_of_work = commit_fails  # type: ignore[method-assign]
+        with pytest.raises(WriteFailed):
+            oe.export_vault(vault, into, password=password, params=kdf.minimum_params())
+        vault.unit_of_work = real  # type: ignore[method-assign]
+        assert len(tables_of_open(vault)["audit_log"]) == entries
+    assert list(into.iterdir()) == []
+
+
+def tables_of_open(vault: Vault) -> dict[str, list[Any]]:
+    with vault.unit_of_work() as session:
+        return {"audit_log": list(session.execute(select(Base.metadata.tables["audit_log"])))}
+
+
 @pytest.mark.parametrize(
     ("memory_kib", "iterations", "lanes"),
     [

@@ -153,6 +153,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
         menu="file",
     ),
     ActionSpec(
+        "backup_settings",
+        "Backup se&ttings…",
+        "Backup settings",
+        "How many backups to keep, and a second folder such as a USB drive",
+        None,
+        menu="file",
+    ),
+    ActionSpec(
         "import_clients",
         "&Import clients from CSV…",
         "Import clients from CSV",

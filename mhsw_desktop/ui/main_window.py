@@ -149,6 +149,7 @@ class MainWindow(QMainWindow):
         act["import_clients"].triggered.connect(self.import_clients)
         act["backup_now"].triggered.connect(self.backup_now)
         act["restore_backup"].triggered.connect(self.restore_backup)
+        act["backup_settings"].triggered.connect(self.backup_settings)
         act["print_summary"].triggered.connect(self.print_summary)
         act["print_face_sheet"].triggered.connect(lambda: self.print_for_client("face-sheet"))
         act["print_record"].triggered.connect(lambda: self.print_for_client("record"))
@@ -350,6 +351,7 @@ class MainWindow(QMainWindow):
             "export_all",
             "backup_now",
             "restore_backup",
+            "backup_settings",
             "import_clients",
             "print_today",
             "print_caseload",
@@ -640,6 +642,11 @@ class MainWindow(QMainWindow):
         wizard.restore_requested.connect(self.restore_requested)
         self.restore_wizard = wizard
         wizard.open()
+
+    def backup_settings(self) -> None:
+        from mhsw_desktop.ui.backup_settings_dialog import open_backup_settings
+
+        self.backup_settings_dialog = open_backup_settings(self.runner, self)
 
     def import_clients(self) -> None:
         from mhsw_desktop.ui.import_clients_dialog import open_import_clients

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -20,6 +20,9 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 log = logging.getLogger(__name__)
 
 Handler = Callable[[Any], None]
+
+#: how long a lock may keep the window still before it says "Locking…"
+SLOW_LOCK_SECONDS = 0.4
 
 
 @dataclass
@@ -115,8 +118,10 @@ class OperationRunner(QObject):
         """Drop queued work, wait for the running operation, then lock the vault.
 
         ``before_lock(vault)`` runs on the worker just before the lock (the daily backup);
-        whatever it raises, the vault still locks. Blocks the GUI thread for the
-        operation already running (they are short) and for ``before_lock``.
+        whatever it raises, the vault still locks. The GUI thread waits for the operation
+        already running and for ``before_lock``; when that takes longer than
+        :data:`SLOW_LOCK_SECONDS` (a backup of a large vault) a small "Locking…" window
+        says so while the wait goes on, with user input held back until it is done.
         """
         self._generation += 1
         for op_id, future in list(self._futures.items()):
@@ -137,6 +142,8 @@ class OperationRunner(QObject):
 
             future = self._executor.submit(finish)
             try:
+                if not _finished_within(future, SLOW_LOCK_SECONDS):
+                    _wait_showing_progress(future)
                 future.result()
             except Exception as exc:  # before_lock failed; the vault is locked regardless
                 log.error("before locking: %s", type(exc).__name__)
@@ -169,6 +176,44 @@ class OperationRunner(QObject):
                 pending.on_success(future.result())
         finally:
             self.finished.emit()
+
+
+def _finished_within(future: Future[Any], seconds: float) -> bool:
+    done, _not_done = wait([future], timeout=seconds)
+    return bool(done)
+
+
+def _wait_showing_progress(future: Future[Any]) -> None:
+    """Wait for ``future`` in a local event loop that paints but takes no user input,
+    under a small busy window (no cancel: the lock must happen). No client data in it."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication, QProgressDialog
+
+    if QApplication.instance() is None:  # headless use: just wait
+        wait([future])
+        return
+    dialog = QProgressDialog(
+        "Locking: finishing today's backup and the work in progress…", "", 0, 0
+    )
+    dialog.setObjectName("locking_progress")
+    dialog.setWindowTitle("Locking")
+    dialog.setAccessibleName("Locking the vault")
+    dialog.setCancelButton(None)
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.setMinimumDuration(0)
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setInterval(50)
+    timer.timeout.connect(lambda: loop.quit() if future.done() else None)
+    timer.start()
+    dialog.show()
+    try:
+        if not future.done():
+            loop.exec(QEventLoop.ProcessEventsFlag.ExcludeUserInputEvents)
+    finally:
+        timer.stop()
+        dialog.close()
+        dialog.deleteLater()
 
 
 def _lock_stray_vault(future: Future[Any]) -> None:

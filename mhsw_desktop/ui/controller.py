@@ -48,6 +48,8 @@ class AppController(QObject):
         self.main_window: Any = None
         self.unlock_dialog: UnlockDialog | None = None
         self.wizard: Any = None
+        #: the restore wizard opened from the unlock prompt (None when not open)
+        self.restore_wizard: Any = None
         self.idle: Any = None
         self._quitting = False
         #: what the last automatic backup attempt left to say ("" ok; None: none made)
@@ -160,6 +162,7 @@ class AppController(QObject):
         dialog.unlocked.connect(self._unlocked)
         dialog.rejected.connect(self._unlock_rejected)
         dialog.other_vault_requested.connect(self._other_vault)
+        dialog.restore_requested.connect(self._restore_from_unlock)
         dialog.finished.connect(self._unlock_closed)
         self.unlock_dialog = dialog
         if self.main_window is not None:
@@ -190,6 +193,21 @@ class AppController(QObject):
             parent.done(2)  # neither accepted nor a quit
         self.unlock_dialog = None
         self.start(Path(chosen))
+
+    def _restore_from_unlock(self) -> None:
+        """The unlock prompt's Restore from backup… (a vault file that will not open):
+        the wizard needs no open vault; the switch is :meth:`restore_backup`'s."""
+        from mhsw_desktop.ui.restore_wizard import RestoreWizard
+        from mhsw_desktop.vault.backup import all_folders
+
+        folder, parent = self.folder, self.unlock_dialog
+        if folder is None or parent is None:
+            return
+        wizard = RestoreWizard(self.runner, folder, all_folders(folder), parent)
+        wizard.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        wizard.restore_requested.connect(self.restore_backup)
+        self.restore_wizard = wizard
+        wizard.open()
 
     def _unlocked(self, vault: Any) -> None:
         self.runner.vault = vault

@@ -40,6 +40,8 @@ class UnlockDialog(QDialog):
     unlocked = Signal(object)
     #: the user asked to open another vault folder
     other_vault_requested = Signal()
+    #: the user asked to restore a backup (the vault file may be damaged)
+    restore_requested = Signal()
 
     def __init__(
         self,
@@ -117,11 +119,19 @@ class UnlockDialog(QDialog):
             "&Other vault…", QDialogButtonBox.ButtonRole.ActionRole
         )
         self.other_button.setAccessibleName("Open another vault")
+        self.restore_button = self.buttons.addButton(
+            "Restore from &backup…", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.restore_button.setAccessibleName("Restore from backup")
+        self.restore_button.setToolTip(
+            "Choose a backup, check it, and put it in place of this vault (kept aside)"
+        )
         self.quit_button = self.buttons.addButton("&Quit", QDialogButtonBox.ButtonRole.RejectRole)
         self.quit_button.setAccessibleName("Quit")
         self.buttons.accepted.connect(self.attempt)
         self.buttons.rejected.connect(self.reject)
         self.other_button.clicked.connect(self.other_vault_requested)
+        self.restore_button.clicked.connect(self.restore_requested)
 
         form = QFormLayout()
         form.addRow(self.passphrase_label, self.passphrase)

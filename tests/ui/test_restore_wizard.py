@@ -106,3 +106,35 @@ def test_the_wizard_closes_on_lock_and_forgets_the_secret(qtbot, controller, fil
     field = wizard.secret_page.secret
     controller.lock()
     assert field.text() == ""
+
+
+def test_restore_from_the_unlock_prompt_when_the_vault_is_damaged(
+    qtbot, controller, filled_vault, monkeypatch
+) -> None:
+    folder, passphrase, _recovery = filled_vault
+    with Vault.open(folder, passphrase) as vault:
+        made = backup.back_up(vault, kind="manual")
+    database = folder / "vault.db"
+    data = bytearray(database.read_bytes())
+    data[4096 + 100] ^= 0xFF  # a page the practitioner's disk lost
+    database.write_bytes(bytes(data))
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a: told.append(text))
+
+    controller.start(folder)
+    dialog = controller.unlock_dialog
+    assert dialog.restore_button.accessibleName() == "Restore from backup"
+    dialog.restore_button.click()
+    wizard = controller.restore_wizard
+    qtbot.waitUntil(wizard.isVisible)
+    assert wizard.choose_page.chosen() == made.path
+    page = _to_check_page(qtbot, wizard, passphrase)
+    assert "Every check passed" in page.status.text(), page.error.text()
+    page.confirm.setChecked(True)
+    wizard.button(QWizard.WizardButton.FinishButton).click()
+
+    qtbot.waitUntil(lambda: bool(told) and controller.unlock_dialog is not None, timeout=15_000)
+    (aside,) = [p for p in folder.parent.iterdir() if p.name.startswith(f"{folder.name}.before")]
+    assert (aside / "vault.db").read_bytes() == bytes(data)  # the damaged file, kept as it was
+    window = unlock(qtbot, controller, folder, passphrase)
+    assert window.clients.model.rowCount() == 3

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +56,9 @@ class BackupSettingsDialog(QDialog):
         self.second = QLineEdit(str(policy.second_folder or ""), self)
         self.second.setAccessibleName("Second backup folder")
         self.second.setPlaceholderText("None (a USB drive or another disk)")
+        self.second.setMinimumWidth(self.fontMetrics().averageCharWidth() * 36)
+        for box in (self.daily, self.weekly):
+            box.setMaximumWidth(self.fontMetrics().averageCharWidth() * 10)
         self.browse = QPushButton("C&hoose…", self)
         self.browse.setAccessibleName("Choose the second backup folder")
         self.browse.clicked.connect(self._choose)
@@ -105,7 +108,7 @@ class BackupSettingsDialog(QDialog):
             return "Give the second folder's full path, or choose it."
         if not folder.is_dir():
             return f"The folder {folder} does not exist. Is the drive connected?"
-        if not os.access(folder, os.W_OK):
+        if not _writable(folder):
             return f"The folder {folder} cannot be written to."
         if folder.resolve() == (self.folder / "backups").resolve():
             return "The second folder must be another place than the vault's own backups."
@@ -130,6 +133,16 @@ class BackupSettingsDialog(QDialog):
             self.error.setText(user_message(exc))
 
         self.runner.run(lambda: policy.save(folder), lambda _r: self.accept(), failed)
+
+
+def _writable(folder: Path) -> bool:
+    """Try it (an unnamed scratch file, gone when closed): ``os.access`` says yes to root
+    and to a read-only drive on some systems."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
 
 
 def open_backup_settings(runner: OperationRunner, parent: QWidget) -> Any:

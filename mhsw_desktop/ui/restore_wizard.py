@@ -7,6 +7,7 @@ and then runs ``backup.restore`` (which checks everything again before replacing
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import tempfile
 from datetime import UTC, datetime
@@ -32,7 +33,7 @@ from PySide6.QtWidgets import (
 from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.widgets import error_label, plain_label
 
-COLUMNS = ("Made", "Kind", "Clients", "Notes", "Size", "State")
+COLUMNS = ("Made", "Kind", "Clients", "Notes", "Size", "App version", "State")
 KIND_WORDS = {"auto": "daily", "manual": "on demand", "scheduled": "scheduled"}
 
 
@@ -98,14 +99,16 @@ class ChoosePage(QWizardPage):
                 str(manifest.counts.get("clients", 0)),
                 str(manifest.counts.get("notes", 0)),
                 _size(entry.bytes),
+                manifest.app_version or "—",
                 entry.problem or "looks whole",
             ]
             if manifest is not None
-            else [entry.path.name, "", "", "", _size(entry.bytes), entry.problem]
+            else [entry.path.name, "", "", "", _size(entry.bytes), "", entry.problem]
         )
         items = [QStandardItem(text) for text in cells]
+        tip = f"{entry.path}\n{entry.problem}" if entry.problem else str(entry.path)
         for item in items:
-            item.setToolTip(str(entry.path))
+            item.setToolTip(tip)
             if not entry.ok:
                 item.setEnabled(False)
         self.model.appendRow(items)
@@ -182,8 +185,12 @@ class SecretPage(QWizardPage):
 class CheckPage(QWizardPage):
     """Page 3: every check of the backup, off the GUI thread; then a confirmation."""
 
+    #: a step of the check (emitted on the worker, shown on the GUI thread)
+    step = Signal(str)
+
     def __init__(self, wizard: RestoreWizard) -> None:
         super().__init__(wizard)
+        self.step.connect(self._show_step, Qt.ConnectionType.QueuedConnection)
         self.setTitle("Checking the backup")
         self.status = plain_label("", self)
         self.status.setWordWrap(True)
@@ -212,14 +219,22 @@ class CheckPage(QWizardPage):
         self.status.setText("Checking every page of the backup… (this takes a moment)")
         assert path is not None
 
+        def say(text: str) -> None:  # on the worker: a signal, never the widget itself
+            with contextlib.suppress(RuntimeError):  # the page may be gone (a lock)
+                self.step.emit(text)
+
         def work() -> Any:
             scratch = Path(tempfile.mkdtemp(prefix="mhsw-restore-check-"))
             try:
-                return backup.unpack_and_verify(path, secret, scratch / "copy")
+                return backup.unpack_and_verify(path, secret, scratch / "copy", progress=say)
             finally:
                 shutil.rmtree(scratch, ignore_errors=True)
 
         wizard.runner.run(work, self._checked, self._failed, keep=True)
+
+    def _show_step(self, text: str) -> None:
+        if self.verified is None and not self.error.text():
+            self.status.setText(text)
 
     def _checked(self, verified: Any) -> None:
         wizard: RestoreWizard = self.wizard()  # type: ignore[assignment]
@@ -231,8 +246,9 @@ class CheckPage(QWizardPage):
         self.status.setText(
             f"Every check passed: the backup of {local_time(manifest.created_at)} holds "
             f"{clients} clients and {notes} notes, and opens with the {verified.how}.\n\n"
-            f"Restoring locks the vault now. The vault in {wizard.folder} is kept, whole, "
-            f"as {aside.name} beside it, and the backups move along to the restored vault."
+            f"Restoring locks the vault first if it is open. The vault in {wizard.folder} "
+            f"is kept, whole, as {aside.name} beside it (nothing is deleted), and the "
+            "backups move along to the restored vault."
         )
         self.confirm.show()
         self.completeChanged.emit()
@@ -272,7 +288,7 @@ class RestoreWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.FinishButton, "&Restore")
         self.choose_page.load(folders)
         runner.locked.connect(self.close)
-        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 90)
+        self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 110)
 
     def accept(self) -> None:
         path = self.choose_page.chosen()

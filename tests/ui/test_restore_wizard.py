@@ -128,8 +128,11 @@ def test_restore_from_the_unlock_prompt_when_the_vault_is_damaged(
     wizard = controller.restore_wizard
     qtbot.waitUntil(wizard.isVisible)
     assert wizard.choose_page.chosen() == made.path
+    steps: list[str] = []
+    wizard.check_page.step.connect(steps.append)
     page = _to_check_page(qtbot, wizard, passphrase)
     assert "Every check passed" in page.status.text(), page.error.text()
+    assert "Checking every page of the copy…" in steps  # the check's own steps were shown
     page.confirm.setChecked(True)
     wizard.button(QWizard.WizardButton.FinishButton).click()
 

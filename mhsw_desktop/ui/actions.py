@@ -146,7 +146,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "restore_backup",
-        "&Restore from backup…",
+        "Rest&ore from backup…",
         "Restore from backup",
         "Check a backup fully, then put it in place of the vault (which is kept aside)",
         None,
@@ -154,7 +154,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ),
     ActionSpec(
         "backup_settings",
-        "Backup se&ttings…",
+        "Bac&kup settings…",
         "Backup settings",
         "How many backups to keep, and a second folder such as a USB drive",
         None,

@@ -56,6 +56,8 @@ class AppController(QObject):
         self._backup_problem: str | None = None
         #: a restore is locking the vault: no unlock prompt until it is done
         self._restoring = False
+        #: the lock is waiting for the worker (its "Locking…" loop may run other events)
+        self._locking = False
         app = QGuiApplication.instance()
         if isinstance(app, QGuiApplication):
             app.applicationStateChanged.connect(self._application_state)
@@ -257,13 +259,19 @@ class AppController(QObject):
         the running operation finishes, the engine is disposed; then ask to unlock."""
         from mhsw_desktop.ui.clipboard import clear_our_text
 
+        if self._locking:  # a suspend or session end while a slow lock waits: one lock
+            return
         if self.idle is not None:
             self.idle.stop()
         if self.main_window is not None:
             self._save_window_state()
             self.main_window.show_locked()
         clear_our_text()
-        self.runner.lock_vault(before_lock=self._daily_backup)
+        self._locking = True
+        try:
+            self.runner.lock_vault(before_lock=self._daily_backup)
+        finally:
+            self._locking = False
         self.locked.emit()
         if not self._quitting and not self._restoring:
             self.show_unlock()

@@ -59,3 +59,33 @@ def test_the_vault_locks_when_the_work_before_fails(qtbot, runner, vault_factory
 
     runner.lock_vault(before_lock=broken)
     assert runner.vault is None and vault.is_locked
+
+
+def test_a_second_lock_while_a_slow_one_waits_is_the_same_lock(
+    qtbot, controller, filled_vault, monkeypatch
+) -> None:
+    from tests.ui.conftest import unlock
+
+    monkeypatch.setattr(operations, "SLOW_LOCK_SECONDS", 0.05)
+    folder, passphrase, _recovery = filled_vault
+    unlock(qtbot, controller, folder, passphrase)
+    release = threading.Event()
+    made = controller._daily_backup
+
+    def slow_daily_backup(vault) -> None:
+        assert release.wait(10)
+        made(vault)
+
+    monkeypatch.setattr(controller, "_daily_backup", slow_daily_backup)
+    locked: list[int] = []
+    controller.locked.connect(lambda: locked.append(1))
+
+    def again() -> None:  # the session ends (commitDataRequest) during the wait
+        controller.lock()
+        release.set()
+
+    QTimer.singleShot(200, again)
+    controller.lock()
+    assert locked == [1] and controller.vault is None
+    assert controller.unlock_dialog is not None and controller.unlock_dialog.isVisible()
+    assert len(list((folder / "backups").glob("auto-*.mhswbak"))) == 1

@@ -276,9 +276,10 @@ class AppController(QObject):
         if not self._quitting and not self._restoring:
             self.show_unlock()
 
-    def restore_backup(self, path: Path, secret: str) -> None:
+    def restore_backup(self, path: Path, secret: str, moment: Any = None) -> None:
         """Lock, then put the checked backup in place of the vault (kept aside) on the
-        worker; say what happened, then ask to unlock the restored vault."""
+        worker; say what happened, then ask to unlock the restored vault. ``moment`` (a
+        UTC datetime) names the vault kept aside, as the wizard's confirmation said."""
         from PySide6.QtWidgets import QMessageBox
 
         from mhsw_desktop.vault import backup
@@ -315,7 +316,7 @@ class AppController(QObject):
         if self.unlock_dialog is not None:
             self.unlock_dialog.done(2)
             self.unlock_dialog = None
-        self.runner.run(lambda: backup.restore(path, secret, folder), done, failed)
+        self.runner.run(lambda: backup.restore(path, secret, folder, now=moment), done, failed)
 
     def _daily_backup(self, vault: Any) -> None:
         """On the worker, before the lock: today's automatic backup. Its outcome is kept

@@ -65,8 +65,9 @@ class MainWindow(QMainWindow):
     unlock_requested = Signal()
     quit_requested = Signal()
     change_passphrase_requested = Signal()
-    #: a checked backup file and its secret: the controller locks, then restores it
-    restore_requested = Signal(object, str)
+    #: a checked backup file, its secret and the moment naming the vault kept aside:
+    #: the controller locks, then restores it
+    restore_requested = Signal(object, str, object)
 
     def __init__(self, runner: OperationRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -205,6 +205,8 @@ class CheckPage(QWizardPage):
         layout.addWidget(self.confirm)
         layout.addStretch(1)
         self.verified: Any = None
+        #: names the vault kept aside (``<folder>.before-restore-<moment>``), as shown here
+        self.moment: datetime | None = None
 
     def initializePage(self) -> None:
         from mhsw_desktop.vault import backup
@@ -240,7 +242,8 @@ class CheckPage(QWizardPage):
         wizard: RestoreWizard = self.wizard()  # type: ignore[assignment]
         self.verified = verified
         manifest = verified.manifest
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+        self.moment = datetime.now(UTC).replace(microsecond=0)
+        stamp = self.moment.strftime("%Y%m%dT%H%M%SZ")
         aside = wizard.folder.with_name(f"{wizard.folder.name}.before-restore-{stamp}")
         clients, notes = manifest.counts.get("clients", 0), manifest.counts.get("notes", 0)
         self.status.setText(
@@ -264,8 +267,9 @@ class CheckPage(QWizardPage):
 class RestoreWizard(QWizard):
     """Window-modal; closes on lock. Emits :attr:`restore_requested` when confirmed."""
 
-    #: the chosen backup file and its secret (the controller locks, then restores)
-    restore_requested = Signal(object, str)
+    #: the chosen backup file, its secret and the moment that names the vault kept aside
+    #: as the confirmation said (the controller locks, then restores)
+    restore_requested = Signal(object, str, object)
 
     def __init__(
         self,
@@ -296,7 +300,7 @@ class RestoreWizard(QWizard):
         self.secret_page.secret.clear()
         super().accept()
         if path is not None and self.check_page.verified is not None:
-            self.restore_requested.emit(path, secret)
+            self.restore_requested.emit(path, secret, self.check_page.moment)
 
     def done(self, result: int) -> None:
         self.secret_page.secret.clear()

@@ -56,12 +56,14 @@ def test_restore_end_to_end(qtbot, controller, filled_vault, monkeypatch) -> Non
     assert not page.isComplete()  # the replacement must be confirmed
     page.confirm.setChecked(True)
     assert page.isComplete()
+    confirmation = page.status.text()
     wizard.button(QWizard.WizardButton.FinishButton).click()
 
     qtbot.waitUntil(lambda: bool(told) and controller.unlock_dialog is not None, timeout=15_000)
     assert "is kept at" in told[0]
     asides = [p for p in folder.parent.iterdir() if p.name.startswith(f"{folder.name}.before")]
     assert len(asides) == 1
+    assert f"as {asides[0].name} beside it" in confirmation  # exactly where it said
     window = unlock(qtbot, controller, folder, passphrase)
     assert window.clients.model.rowCount() == 3  # the older records are back
     with Vault.open(asides[0], passphrase) as kept, kept.unit_of_work() as session:

@@ -225,8 +225,13 @@ class CheckPage(QWizardPage):
             with contextlib.suppress(RuntimeError):  # the page may be gone (a lock)
                 self.step.emit(text)
 
+        beside = wizard.folder.parent  # where restore stages too: the same disk, not /tmp
+
         def work() -> Any:
-            scratch = Path(tempfile.mkdtemp(prefix="mhsw-restore-check-"))
+            try:
+                scratch = Path(tempfile.mkdtemp(prefix=".mhsw-restore-check-", dir=beside))
+            except OSError:  # a folder we cannot write beside: the restore will say so
+                scratch = Path(tempfile.mkdtemp(prefix="mhsw-restore-check-"))
             try:
                 return backup.unpack_and_verify(path, secret, scratch / "copy", progress=say)
             finally:

@@ -87,6 +87,7 @@ def test_a_tampered_backup_is_refused_with_nothing_replaced(qtbot, controller, f
     assert not page.confirm.isVisible() and not page.isComplete()
     assert snapshot(made.path.parent) == before
     assert controller.runner.vault is not None  # still unlocked, nothing switched
+    assert not [p for p in folder.parent.iterdir() if "restore-check" in p.name]  # cleaned up
 
 
 def test_a_wrong_passphrase_is_refused_on_the_page(qtbot, controller, filled_vault) -> None:

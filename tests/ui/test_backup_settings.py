@@ -46,3 +46,23 @@ def test_the_dialog_closes_on_lock(qtbot, controller, filled_vault) -> None:
     _folder, dialog = _dialog(qtbot, controller, filled_vault)
     controller.lock()
     assert not dialog.isVisible()
+
+
+def test_a_folder_that_cannot_be_written_is_refused(
+    qtbot, controller, filled_vault, tmp_path, monkeypatch
+) -> None:
+    import errno
+    import tempfile
+
+    folder, dialog = _dialog(qtbot, controller, filled_vault)
+    usb = tmp_path / "read-only-drive"
+    usb.mkdir()
+
+    def read_only(*_a, **_k):  # what a write-protected stick says (root ignores chmod)
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", read_only)
+    dialog.second.setText(str(usb))
+    dialog.save()
+    assert "cannot be written to" in dialog.error.text() and dialog.isVisible()
+    assert not (folder / "backup-policy.json").exists()

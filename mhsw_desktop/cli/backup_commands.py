@@ -83,8 +83,7 @@ def cmd_backups_list(args: argparse.Namespace, _secrets: Secrets) -> int:
         raise CliError(f"No vault was found in {folder}.")
     policy = backup.BackupPolicy.load(folder)
     folders = backup.all_folders(folder)
-    entries = [entry for place in folders for entry in backup.list_backups(place)]
-    entries.sort(key=lambda e: e.manifest.created_at if e.manifest else "", reverse=True)
+    entries = backup.list_backups(*folders)
     lines = []
     for entry in entries:
         if entry.manifest is None:

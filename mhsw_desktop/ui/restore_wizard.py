@@ -81,8 +81,7 @@ class ChoosePage(QWizardPage):
     def load(self, folders: list[Path]) -> None:
         from mhsw_desktop.vault import backup
 
-        entries = [e for folder in folders for e in backup.list_backups(folder)]
-        entries.sort(key=lambda e: e.manifest.created_at if e.manifest else "", reverse=True)
+        entries = backup.list_backups(*folders)
         for entry in entries:
             self._add(entry)
         self.empty.setText("" if entries else "No backups yet in the vault's folders.")

@@ -570,9 +570,9 @@ def due(vault_folder: Path, *, now: datetime | None = None) -> bool:
 
 
 # -- listing ----------------------------------------------------------------------------
-def list_backups(folder: Path) -> list[BackupEntry]:
-    """The backups in ``folder``, newest first, each read from its manifest alone."""
-    entries = [read_entry(path) for path in _backup_files(folder)]
+def list_backups(*folders: Path) -> list[BackupEntry]:
+    """The backups in ``folders`` together, newest first, each read from its manifest alone."""
+    entries = [read_entry(path) for folder in folders for path in _backup_files(folder)]
     return sorted(
         entries,
         key=lambda e: (e.manifest.created_at if e.manifest else "", e.path.name),

@@ -54,13 +54,15 @@ class ExportDialog(QDialog):
         self.confirm_box: QMessageBox | None = None
         self._busy = False
         self.setObjectName("export_dialog")
-        self.setWindowTitle("Export all data")
-        self.setAccessibleName("Export all data")
+        self.setWindowTitle(self.tr("Export all data"))
+        self.setAccessibleName(self.tr("Export all data"))
 
         intro = plain_label(
-            "Every record in the vault (clients, notes, plans, measures, care team, "
-            "resources and the audit log) in open formats, to keep or to take to another "
-            "program. The file names hold the date, never a client's name.",
+            self.tr(
+                "Every record in the vault (clients, notes, plans, measures, care team, "
+                "resources and the audit log) in open formats, to keep or to take to another "
+                "program. The file names hold the date, never a client's name."
+            ),
             self,
         )
         intro.setWordWrap(True)
@@ -69,53 +71,55 @@ class ExportDialog(QDialog):
             QStandardPaths.StandardLocation.DocumentsLocation
         )
         self.folder = QLineEdit(str(Path(documents or Path.home())), self)
-        self.folder.setAccessibleName("Folder to export into")
-        self.choose = QPushButton("C&hoose…", self)
-        self.choose.setAccessibleName("Choose the folder to export into")
+        self.folder.setAccessibleName(self.tr("Folder to export into"))
+        self.choose = QPushButton(self.tr("C&hoose…"), self)
+        self.choose.setAccessibleName(self.tr("Choose the folder to export into"))
         self.choose.clicked.connect(self.choose_folder)
-        folder_label = QLabel("&Into folder:", self)
+        folder_label = QLabel(self.tr("&Into folder:"), self)
         folder_label.setBuddy(self.folder)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder, 1)
         folder_row.addWidget(self.choose)
 
-        self.encrypted = QRadioButton("One &encrypted archive (a password opens it)", self)
-        self.encrypted.setAccessibleName("Export as one encrypted archive")
-        self.plain = QRadioButton("A folder of &plain files (not encrypted)", self)
-        self.plain.setAccessibleName("Export as a folder of plain, unencrypted files")
+        self.encrypted = QRadioButton(self.tr("One &encrypted archive (a password opens it)"), self)
+        self.encrypted.setAccessibleName(self.tr("Export as one encrypted archive"))
+        self.plain = QRadioButton(self.tr("A folder of &plain files (not encrypted)"), self)
+        self.plain.setAccessibleName(self.tr("Export as a folder of plain, unencrypted files"))
         kinds = QButtonGroup(self)
         kinds.addButton(self.encrypted)
         kinds.addButton(self.plain)
         self.encrypted.setChecked(True)
 
-        self.json = QCheckBox("&JSON (export.json: for importing into MHSW Desktop again)", self)
-        self.json.setAccessibleName("Include JSON")
+        self.json = QCheckBox(
+            self.tr("&JSON (export.json: for importing into MHSW Desktop again)"), self
+        )
+        self.json.setAccessibleName(self.tr("Include JSON"))
         self.json.setChecked(True)
-        self.csv = QCheckBox("&CSV (one file per table, for spreadsheets)", self)
-        self.csv.setAccessibleName("Include CSV files")
+        self.csv = QCheckBox(self.tr("&CSV (one file per table, for spreadsheets)"), self)
+        self.csv.setAccessibleName(self.tr("Include CSV files"))
         self.csv.setChecked(True)
-        formats = QGroupBox("Formats", self)
+        formats = QGroupBox(self.tr("Formats"), self)
         box = QVBoxLayout(formats)
         box.addWidget(self.json)
         box.addWidget(self.csv)
 
         self.password = NewPassphraseFields(self)
-        self.password.passphrase.setAccessibleName("Archive password")
-        self.password.confirm.setAccessibleName("Repeat the archive password")
+        self.password.passphrase.setAccessibleName(self.tr("Archive password"))
+        self.password.confirm.setAccessibleName(self.tr("Repeat the archive password"))
         for label in self.password.findChildren(QLabel):
-            if label.text() == "&Passphrase:":  # Alt+P is the plain-files choice here
-                label.setText("Pass&word:")
-        self.password_box = QGroupBox("Archive password", self)
+            if label.buddy() is self.password.passphrase:  # Alt+P is the plain-files choice
+                label.setText(self.tr("Pass&word:"))
+        self.password_box = QGroupBox(self.tr("Archive password"), self)
         QVBoxLayout(self.password_box).addWidget(self.password)
 
         self.status = plain_label("", self)
         self.status.setWordWrap(True)
-        self.status.setAccessibleName("Export result")
+        self.status.setAccessibleName(self.tr("Export result"))
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.error = error_label(self)
         self.bar = busy_bar(self)
         self.buttons, self.export_button = accept_cancel(
-            self, "E&xport", "Export all data", self.start
+            self, self.tr("E&xport"), self.tr("Export all data"), self.start
         )
 
         form = QFormLayout()
@@ -155,15 +159,17 @@ class ExportDialog(QDialog):
         )
         self.export_button.setEnabled(ready)
         if not self.formats():
-            self.error.setText("Choose at least one format.")
-        elif self.error.text() == "Choose at least one format.":
+            self.error.setText(self.tr("Choose at least one format."))
+        elif self.error.text() == self.tr("Choose at least one format."):
             self.error.setText("")
 
     def choose_folder(self) -> None:
         from mhsw_desktop.ui.report_preview import file_dialog_history_kept
 
         with file_dialog_history_kept():
-            chosen = QFileDialog.getExistingDirectory(self, "Export into", self.folder.text())
+            chosen = QFileDialog.getExistingDirectory(
+                self, self.tr("Export into"), self.folder.text()
+            )
         if chosen:
             self.folder.setText(chosen)
 
@@ -176,21 +182,25 @@ class ExportDialog(QDialog):
             return
         folder = Path(self.folder.text().strip()).expanduser()
         if not folder.is_dir():
-            self.error.setText(f"The folder {folder} does not exist.")
+            self.error.setText(self.tr("The folder {folder} does not exist.").format(folder=folder))
             return
         self.error.setText("")
         worries = []
         if self.plain.isChecked():
             worries.append(
-                "The export will NOT be encrypted: every client record is written as plain "
-                f"files into a new folder in\n\n{folder}\n\nAnyone who can open that folder "
-                "can read them. Keep it safe, and delete it when it has served its purpose."
+                self.tr(
+                    "The export will NOT be encrypted: every client record is written as plain "
+                    "files into a new folder in\n\n{folder}\n\nAnyone who can open that folder "
+                    "can read them. Keep it safe, and delete it when it has served its purpose."
+                ).format(folder=folder)
             )
         service = cloud_service(folder / "x")
         if service is not None:
             worries.append(
-                f"That folder looks like one that {service} copies to the internet: the "
-                "export would leave this computer."
+                self.tr(
+                    "That folder looks like one that {service} copies to the internet: the "
+                    "export would leave this computer."
+                ).format(service=service)
             )
         if not worries:
             self._run(folder)
@@ -199,13 +209,16 @@ class ExportDialog(QDialog):
         box.setObjectName("export_confirm")
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Export all data")
-        box.setText("\n\n".join(worries) + "\n\nExport anyway?")
-        go = box.addButton("Export &unencrypted" if self.plain.isChecked() else "Export &there",
-                           QMessageBox.ButtonRole.AcceptRole)  # fmt: skip
-        go.setAccessibleName(go.text().replace("&", ""))
-        back = box.addButton("&Go back", QMessageBox.ButtonRole.RejectRole)
-        back.setAccessibleName("Go back")
+        box.setWindowTitle(self.tr("Export all data"))
+        box.setText("\n\n".join([*worries, self.tr("Export anyway?")]))
+        if self.plain.isChecked():
+            go_text, go_name = self.tr("Export &unencrypted"), self.tr("Export unencrypted")
+        else:
+            go_text, go_name = self.tr("Export &there"), self.tr("Export there")
+        go = box.addButton(go_text, QMessageBox.ButtonRole.AcceptRole)
+        go.setAccessibleName(go_name)
+        back = box.addButton(self.tr("&Go back"), QMessageBox.ButtonRole.RejectRole)
+        back.setAccessibleName(self.tr("Go back"))
         box.setDefaultButton(back)
         box.setEscapeButton(back)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -234,7 +247,7 @@ class ExportDialog(QDialog):
                                 params=params, app_version=__version__)  # fmt: skip
 
         self._set_busy(True)
-        self.status.setText("Exporting…")
+        self.status.setText(self.tr("Exporting…"))
         self.runner.run(work, self._done, self._failed)
 
     def _set_busy(self, busy: bool) -> None:
@@ -250,17 +263,29 @@ class ExportDialog(QDialog):
         self.outcome = result
         self.password.clear()
         records = sum(result.counts.values())
-        what = "Encrypted archive" if result.encrypted else "Plain files (not encrypted)"
+        if result.encrypted:
+            template = self.tr(
+                "Encrypted archive written to:\n{path}\n"
+                "{clients} clients, {records:,} records, {bytes:,} bytes."
+            )
+        else:
+            template = self.tr(
+                "Plain files (not encrypted) written to:\n{path}\n"
+                "{clients} clients, {records:,} records, {bytes:,} bytes."
+            )
         self.status.setText(
-            f"{what} written to:\n{result.path}\n"
-            f"{result.counts.get('clients', 0)} clients, {records:,} records, "
-            f"{result.bytes:,} bytes."
+            template.format(
+                path=result.path,
+                clients=result.counts.get("clients", 0),
+                records=records,
+                bytes=result.bytes,
+            )
         )
         self.export_button.setEnabled(False)
         close = self.buttons.button(self.buttons.StandardButton.Cancel)
         if close is not None:
-            close.setText("Close")
-            close.setAccessibleName("Close")
+            close.setText(self.tr("Close"))
+            close.setAccessibleName(self.tr("Close"))
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)

@@ -50,11 +50,17 @@ class AnswerRow(QFrame):
         self.group.setExclusive(True)
         answers = QHBoxLayout()
         answers.setContentsMargins(self.fontMetrics().averageCharWidth() * 3, 0, 0, 0)
-        name = number.rstrip(".") or "Difficulty"
+        item = number.rstrip(".")
         self.buttons: list[QRadioButton] = []
         for value, label in enumerate(choices):
-            button = QRadioButton(f"{label} ({value})", self)
-            button.setAccessibleName(f"{'Item ' + name if number else name}: {label}, {value}")
+            button = QRadioButton(
+                self.tr("{label} ({value})").format(label=label, value=value), self
+            )
+            if item:
+                spoken = self.tr("Item {item}: {label}, {value}")
+            else:
+                spoken = self.tr("Difficulty: {label}, {value}")
+            button.setAccessibleName(spoken.format(item=item, label=label, value=value))
             button.installEventFilter(self)
             self.group.addButton(button, value)
             self.buttons.append(button)
@@ -124,15 +130,17 @@ class MeasureFormDialog(QDialog):
         self._saving = False
         d = self.definition
         self.setObjectName("measure_form")
-        self.setWindowTitle(f"New {d.name}")
+        self.setWindowTitle(self.tr("New {name}").format(name=d.name))
 
         heading = plain_label(d.title, self)
         heading.setFont(scaled_font(self.font(), 1.2, bold=True))
         stem = plain_label(d.stem, self)
         stem.setWordWrap(True)
         keys = plain_label(
-            f"Keys: 0 to {d.max_answer} answer an item and move on; the arrow keys change an "
-            "answer; Delete clears it (an unanswered item leaves the form without a total).",
+            self.tr(
+                "Keys: 0 to {max} answer an item and move on; the arrow keys change an "
+                "answer; Delete clears it (an unanswered item leaves the form without a total)."
+            ).format(max=d.max_answer),
             self,
         )
         keys.setWordWrap(True)
@@ -144,8 +152,8 @@ class MeasureFormDialog(QDialog):
         self.taken_on.setMaximumDate(QDate(day.year, day.month, day.day))
         self.taken_on.setMinimumDate(QDate(1900, 1, 1))
         self.taken_on.setDate(QDate(day.year, day.month, day.day))
-        self.taken_on.setAccessibleName("Date completed")
-        date_label = QLabel("&Date completed:", self)
+        self.taken_on.setAccessibleName(self.tr("Date completed"))
+        date_label = QLabel(self.tr("&Date completed:"), self)
         date_label.setBuddy(self.taken_on)
         date_row = QHBoxLayout()
         date_row.addWidget(date_label)
@@ -162,7 +170,7 @@ class MeasureFormDialog(QDialog):
             items_layout.addWidget(row)
         self.difficulty: AnswerRow | None = None
         if d.difficulty_question:
-            note = plain_label("Not scored:", items)
+            note = plain_label(self.tr("Not scored:"), items)
             note.setFont(scaled_font(self.font(), 1.0, bold=True))
             items_layout.addWidget(note)
             self.difficulty = AnswerRow("", d.difficulty_question, d.difficulty_choices, items)
@@ -182,12 +190,14 @@ class MeasureFormDialog(QDialog):
 
         self.score_label = plain_label("", self)
         self.score_label.setFont(scaled_font(self.font(), 1.1, bold=True))
-        self.score_label.setAccessibleName("Score")
+        self.score_label.setAccessibleName(self.tr("Score"))
         self.score_label.setWordWrap(True)
         self.warning = error_label(self)
-        self.warning.setAccessibleName("Alert")
+        self.warning.setAccessibleName(self.tr("Alert"))
         self.error = error_label(self)
-        self.buttons, self.save_button = accept_cancel(self, "&Save", f"Save {d.name}", self.save)
+        self.buttons, self.save_button = accept_cancel(
+            self, self.tr("&Save"), self.tr("Save {name}").format(name=d.name), self.save
+        )
 
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
@@ -228,14 +238,22 @@ class MeasureFormDialog(QDialog):
         if result.total is None:
             answered = len(d.items) - len(result.missing)
             if answered == 0:
-                text = f"No answers yet: 0 of {len(d.items)} items."
+                text = self.tr("No answers yet: 0 of {count} items.").format(count=len(d.items))
             else:
-                text = f"Incomplete, no total: {missing_text(result.missing)}."
+                text = self.tr("Incomplete, no total: {missing}.").format(
+                    missing=missing_text(result.missing)
+                )
+        elif result.band:
+            text = self.tr("Total {total} of {max} — {band}").format(
+                total=result.total, max=d.max_total, band=result.band.label
+            )
         else:
-            band = f" — {result.band.label}" if result.band else ""
-            text = f"Total {result.total} of {d.max_total}{band}"
+            text = self.tr("Total {total} of {max}").format(total=result.total, max=d.max_total)
         self.score_label.setText(text)
-        warnings = [f"{a.message}. Saving raises an alert." for a in result.alerts]
+        warnings = [
+            self.tr("{alert}. Saving raises an alert.").format(alert=a.message)
+            for a in result.alerts
+        ]
         warnings += [f"{n}." for n in result.notices]
         self.warning.setText("\n".join(warnings))
         self.warning.setVisible(bool(warnings))

@@ -59,9 +59,11 @@ def main(argv: list[str] | None = None) -> int:
 
     from mhsw_desktop.ui.controller import AppController
     from mhsw_desktop.ui.settings import Settings
+    from mhsw_desktop.ui.translation import install_translators
 
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
     assert isinstance(app, QApplication)
+    install_translators(app)  # the system's language, when a translation exists
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)

@@ -31,5 +31,11 @@ COMPONENTS: tuple[Component, ...] = (
         "Apache-2.0 (python-dateutil: Apache-2.0 or BSD-3-Clause; pytz, six: MIT)",
         "collaborators in and out as vCards",
     ),
+    Component(
+        "Babel (with the Unicode CLDR data)",
+        "BSD-3-Clause (CLDR: Unicode licence)",
+        "dates and numbers on client documents in their language",
+    ),
+    Component("phonenumbers (lite)", "Apache-2.0", "phone numbers on client documents"),
     Component("Python", "PSF-2.0", "the runtime"),
 )

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import uuid
+from datetime import date
 from pathlib import Path
+
+from sqlalchemy.orm import Session
 
 from mhsw_desktop.vault import kdf
 from mhsw_desktop.vault.vault import Vault
@@ -48,3 +52,27 @@ def records_snapshot(folder: Path, passphrase: str = PASSPHRASE) -> dict[str, st
             rows = conn.exec_driver_sql(f'SELECT * FROM "{table}" ORDER BY 1').fetchall()
             result[f"table {table}"] = hashlib.sha256(repr(rows).encode()).hexdigest()
     return result
+
+
+def add_client_to_old_vault(session: Session, first: str, last: str, dob: date) -> uuid.UUID:
+    """Add a client to a vault at an older schema revision, through SQL of its own era:
+    today's model would write columns that revision does not have yet."""
+    from sqlalchemy import text
+
+    from mhsw_desktop.domain.ids import new_id, utcnow
+
+    client_id = new_id()
+    now = utcnow()
+    session.execute(
+        text(
+            "INSERT INTO clients (id, created_at, updated_at, legal_first_name, legal_last_name,"
+            " preferred_name, pronouns, date_of_birth, phone, email, address,"
+            " emergency_contact_name, emergency_contact_phone, intake_date, status,"
+            " discharge_reason, important_to_know, search_key, sort_name) VALUES (:id, :now,"
+            " :now, :first, :last, '', '', :dob, '', '', '', '', '', :dob, 'active', '', '',"
+            " '', :sort)"
+        ),
+        {"id": client_id.hex, "now": now, "first": first, "last": last, "dob": dob,
+         "sort": f"{last.lower()}\x00{first.lower()}\x00"},
+    )  # fmt: skip
+    return client_id

@@ -1305,8 +1305,22 @@ def _day(text: str) -> Any:
 def _report_usage(args: argparse.Namespace) -> None:
     """Flags that do not fit the report kind are usage errors, not silently ignored."""
     kind = args.kind
-    if args.note is not None and kind != "session-summary":
-        raise CliError("--note is for session-summary only.", EXIT_USAGE)
+    from mhsw_desktop.reports import CLIENT_FACING
+
+    if args.note is not None and kind not in ("session-summary", "next-steps"):
+        raise CliError("--note is for session-summary and next-steps only.", EXIT_USAGE)
+    if args.lang is not None and kind not in CLIENT_FACING:
+        raise CliError(
+            f"--lang is for the client's documents ({', '.join(sorted(CLIENT_FACING))}); "
+            f"the {kind} report is the practitioner's record, in English.",
+            EXIT_USAGE,
+        )
+    if args.measure is not None and kind not in ("phq9-form", "gad7-form"):
+        raise CliError("--measure is for phq9-form and gad7-form only.", EXIT_USAGE)
+    if args.release is not None and kind != "release-form":
+        raise CliError("--release is for release-form only.", EXIT_USAGE)
+    if args.resource and kind != "resources":
+        raise CliError("--resource is for resources only.", EXIT_USAGE)
     if args.date is not None and kind != "session-summary":
         raise CliError("--date is for session-summary only.", EXIT_USAGE)
     if args.note is not None and args.date is not None:
@@ -1320,6 +1334,20 @@ def _report_usage(args: argparse.Namespace) -> None:
     per_client = kind not in ("caseload",) and not (kind == "session-summary" and args.date)
     if per_client and args.client is None:
         raise CliError(f"{kind} needs --client ID.", EXIT_USAGE)
+
+
+def _in_languages(languages: tuple[str, ...]) -> str:
+    """ " in es+en" for a client document not in English alone (for the audit line)."""
+    return "" if languages == ("en",) else f" in {'+'.join(languages)}"
+
+
+def _lang(text: str) -> str:
+    from mhsw_desktop.domain.language import check_code
+
+    value = text.strip().lower()
+    if value != "both" and check_code(value) is not None:
+        raise argparse.ArgumentTypeError(f"{text!r}: {check_code(value)}, or both")
+    return value
 
 
 #: the reports that can hold psychotherapy (process) notes when asked
@@ -1339,6 +1367,10 @@ def cmd_report(args: argparse.Namespace, secrets: Secrets) -> int:
         status=args.status or "current",
         include_psychotherapy=args.include_psychotherapy_notes,
         for_collaborator=getattr(args, "for"),
+        lang=args.lang,
+        measure_id=args.measure,
+        release_id=args.release,
+        resource_ids=tuple(args.resource),
     )
     check(request)  # an unavailable kind says so before asking for the passphrase
     target = Path(args.output).expanduser()
@@ -1371,8 +1403,9 @@ def cmd_report(args: argparse.Namespace, secrets: Secrets) -> int:
 
             data = protect(data, password)
         pages = f"{pdf.pages} page{'s' if pdf.pages != 1 else ''}"
+        what = f"{args.kind}{_in_languages(pdf.languages)}, {pages}, saved as PDF"
         audit.record(session, "export", object_type="report", client_id=request.client_id,
-                     detail=f"{args.kind}, {pages}, saved as PDF")  # fmt: skip
+                     detail=what)  # fmt: skip
         try:
             write_atomic(target, data)
         except OSError as exc:
@@ -1390,6 +1423,7 @@ def cmd_report(args: argparse.Namespace, secrets: Secrets) -> int:
             "psychotherapy_notes_included": request.include_psychotherapy,
             "for": str(request.for_collaborator) if request.for_collaborator else None,
             "disclosure_id": str(disclosure) if disclosure else None,
+            "languages": list(pdf.languages),
         },
         f"Wrote {target} ({pdf.pages} page{'s' if pdf.pages != 1 else ''}"
         + (", password-protected" if password is not None else "")
@@ -1858,7 +1892,10 @@ def build_parser() -> argparse.ArgumentParser:
     from mhsw_desktop.reports import KINDS
 
     rep = add("report", cmd_report, "write a report as PDF (see the README for each KIND)")
-    rep.add_argument("kind", choices=KINDS, metavar="KIND", help=", ".join(KINDS))
+    rep.add_argument("kind", choices=KINDS, metavar="KIND", help="one of the kinds below")
+    # one kind per line: wrapped help would break "treatment-consent-form" at its hyphens
+    rep.formatter_class = argparse.RawDescriptionHelpFormatter
+    rep.epilog = "kinds:\n" + "\n".join(f"  {kind}" for kind in KINDS)
     rep.add_argument("--client", type=_uuid, metavar="ID")
     rep.add_argument(
         "--note", type=_uuid, metavar="ID",
@@ -1885,6 +1922,24 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument(
         "--pdf-password-stdin", action="store_true",
         help="protect the PDF (AES-256) with a password read from stdin after the passphrase",
+    )  # fmt: skip
+    rep.add_argument(
+        "--lang", type=_lang, default=None, metavar="en|es|both",
+        help="client documents: the language to print in, or both the client's and English "
+             "(default: the client's preference)",
+    )  # fmt: skip
+    rep.add_argument(
+        "--measure", type=_uuid, default=None, metavar="ID",
+        help="phq9-form, gad7-form: the client's answers of this administration "
+             "(default: a blank form)",
+    )  # fmt: skip
+    rep.add_argument(
+        "--release", type=_uuid, default=None, metavar="ID",
+        help="release-form: filled in from this release (default: blank, to fill in by hand)",
+    )  # fmt: skip
+    rep.add_argument(
+        "--resource", type=_uuid, action="append", default=[], metavar="ID",
+        help="resources: this directory entry (repeat; default: the client's referrals)",
     )  # fmt: skip
 
     from mhsw_desktop.cli import backup_commands, data_commands

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import date
 
-from sqlalchemy import CheckConstraint, Index, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from mhsw_desktop.domain.base import Base, Record
@@ -64,6 +64,13 @@ class Client(Record, Base):
     discharge_date: Mapped[date | None] = mapped_column(default=None)
     discharge_reason: Mapped[str] = mapped_column(Text, default="")
     important_to_know: Mapped[str] = mapped_column(Text, default="")
+    #: a code of ``resources/i18n/languages.json`` (``domain/language.py``)
+    preferred_language: Mapped[str] = mapped_column(String(16), default="en", server_default="en")
+    interpreter_needed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: which language the client's documents print in (``DocumentLanguage``)
+    document_language: Mapped[str] = mapped_column(
+        String(10), default="client", server_default="client"
+    )
     #: folded names, phone, email and birth date, kept in step by the services
     search_key: Mapped[str] = mapped_column(Text, default="")
     #: folded "last NUL first NUL preferred": lists come sorted as people read names

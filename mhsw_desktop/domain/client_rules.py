@@ -8,6 +8,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 
 from mhsw_desktop.domain.client import LIMITS, ClientStatus
+from mhsw_desktop.domain.language import DocumentLanguage, check_code
 from mhsw_desktop.domain.text import fold
 from mhsw_desktop.errors import ValidationError
 
@@ -60,6 +61,11 @@ class ClientInput:
     discharge_date: date | None = None
     discharge_reason: str = ""
     important_to_know: str = ""
+    #: a code of ``resources/i18n/languages.json`` ("en", "es")
+    preferred_language: str = "en"
+    interpreter_needed: bool = False
+    #: which language the client's documents print in (a ``DocumentLanguage`` value)
+    document_language: str = "client"
 
     def text_fields(self) -> dict[str, str]:
         return {f.name: getattr(self, f.name) for f in fields(self) if f.name in LIMITS}
@@ -128,6 +134,13 @@ def client_errors(data: ClientInput, today: date) -> dict[str, str]:
             digits = sum(ch.isdigit() for ch in value)
             if not _PHONE_CHARS.match(value) or not 7 <= digits <= 20:
                 errors[name] = "does not look like a phone number"
+
+    problem = check_code(data.preferred_language)
+    if problem:
+        errors["preferred_language"] = problem
+    if data.document_language not in {d.value for d in DocumentLanguage}:
+        choices = ", ".join(d.value for d in DocumentLanguage)
+        errors["document_language"] = f"must be one of {choices}"
 
     if data.status == ClientStatus.DISCHARGED:
         if data.discharge_date is None:

@@ -82,6 +82,7 @@ NOTE_LIMITS: dict[str, int] = {
     "risk_comment": 2_000,
     "interventions": 4_000,
     "plan": 4_000,
+    "homework": 2_000,
     "addendum": 20_000,
     "task_title": 200,
     "task_details": 2_000,
@@ -118,6 +119,8 @@ class Note(Record, Base):
     interventions: Mapped[str] = mapped_column(Text, default="")
     plan: Mapped[str] = mapped_column(Text, default="")
     next_appointment: Mapped[datetime | None] = mapped_column(default=None)
+    #: what the client agreed to try before the next session (their next-steps sheet)
+    homework: Mapped[str] = mapped_column(Text, default="", server_default="")
     #: process notes: private; never in search, summaries or exports unless asked each time
     psychotherapy_note: Mapped[str] = mapped_column(Text, default="")
     #: set while an editor has the draft open; still set at unlock = recovered after a crash

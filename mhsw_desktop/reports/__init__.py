@@ -18,11 +18,41 @@ KINDS: tuple[str, ...] = (
     "measures",
     "caseload",
     "disclosures",
+    "phq9-form",
+    "gad7-form",
+    "next-steps",
+    "resources",
+    "treatment-consent-form",
+    "telehealth-consent-form",
+    "release-form",
+)
+
+#: the documents given to the client: they print in the client's language (or in both
+#: the client's and English); every other report is the practitioner's, in English
+CLIENT_FACING: frozenset[str] = frozenset(
+    {
+        "safety-plan",
+        "wallet-card",
+        "phq9-form",
+        "gad7-form",
+        "next-steps",
+        "resources",
+        "treatment-consent-form",
+        "telehealth-consent-form",
+        "release-form",
+    }
 )
 
 #: kinds whose feature is not in this version yet, and what they wait for
 NOT_YET: dict[str, str] = {
     "genogram": "family contacts and the genogram",
+    "phq9-form": "printed measure forms",
+    "gad7-form": "printed measure forms",
+    "next-steps": "next-steps sheets",
+    "resources": "resource lists for clients",
+    "treatment-consent-form": "consent forms",
+    "telehealth-consent-form": "consent forms",
+    "release-form": "release forms",
 }
 
 #: kinds that are about one client (the others cover the caseload or one day)

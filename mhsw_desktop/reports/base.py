@@ -8,6 +8,7 @@ an unsigned note carries a DRAFT watermark.
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import threading
@@ -42,6 +43,7 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.flowables import _listWrapOn
 
+from mhsw_desktop.reports.tongue import ENGLISH_ONLY, Tongue
 from mhsw_desktop.resources import resources_dir
 from mhsw_desktop.services.report_data import PracticeHeader, local_time
 
@@ -165,8 +167,13 @@ def table_style(*commands: tuple[Any, ...]) -> TableStyle:
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
 
 
-def practice_block(practice: PracticeHeader, st: Styles, width: float) -> Flowable:
-    """Logo on the left, practice and practitioner on the right; a rule under both."""
+def practice_block(
+    practice: PracticeHeader, st: Styles, width: float, tongue: Tongue = ENGLISH_ONLY
+) -> Flowable:
+    """Logo on the left, practice and practitioner on the right; a rule under both.
+
+    A client's document (``tongue``) says "Licence" and "Phone" in its leading language.
+    """
     lines = []
     if practice.practice_name:
         lines.append(Paragraph(f"<b>{para(practice.practice_name)}</b>", st.right))
@@ -174,14 +181,18 @@ def practice_block(practice: PracticeHeader, st: Styles, width: float) -> Flowab
     if who:
         lines.append(Paragraph(para(who), st.right))
     if practice.licence_number:
-        lines.append(Paragraph(f"Licence {para(practice.licence_number)}", st.right))
+        licence = tongue.t("common", "licence", number=practice.licence_number)
+        lines.append(Paragraph(para(licence), st.right))
     if practice.address:
         lines.append(Paragraph(para(practice.address), st.right))
     if practice.phone:
-        lines.append(Paragraph(f"Phone {para(practice.phone)}", st.right))
+        phone = tongue.t("common", "phone", number=practice.phone)
+        lines.append(Paragraph(para(phone), st.right))
     if not lines:
-        lines.append(Paragraph("<i>Practice details not set (File &gt; Practitioner profile)</i>",
-                               st.right))  # fmt: skip
+        unset = tongue.t("common", "practice_not_set")
+        if tongue.lead == "en":  # the practitioner's own language says where to set them
+            unset += " (File > Practitioner profile)"
+        lines.append(Paragraph(f"<i>{para(unset)}</i>", st.right))
     logo: Flowable = Spacer(1, 1)
     if practice.logo_png:
         logo = _logo(practice.logo_png, max_width=width * 0.3, max_height=1.8 * cm)
@@ -348,6 +359,7 @@ class ReportDocument(BaseDocTemplate):
         title: str,
         running: str = "",
         on_page: Callable[[Canvas, ReportDocument], None] | None = None,
+        tongue: Tongue = ENGLISH_ONLY,
     ) -> None:
         register_fonts()
         size = A4 if practice.paper_size == "a4" else LETTER
@@ -368,6 +380,8 @@ class ReportDocument(BaseDocTemplate):
             keepTogetherClass=KeepWithNext,
         )
         self.practice = practice
+        #: the language(s) of the page frame (footer, page numbers, watermark)
+        self.tongue = tongue
         self._initial_running = running
         self._extra = on_page
         self._reset()
@@ -460,7 +474,7 @@ class ReportDocument(BaseDocTemplate):
             canvas.setFillAlpha(0.13)
             canvas.translate(self.pagesize[0] / 2, self.pagesize[1] / 2)
             canvas.rotate(50)
-            canvas.drawCentredString(0, -40, "DRAFT")
+            canvas.drawCentredString(0, -40, self.tongue.t("common", "draft_watermark"))
             canvas.restoreState()
         canvas.saveState()
         canvas.setFont(FONT, 7.5)
@@ -468,10 +482,11 @@ class ReportDocument(BaseDocTemplate):
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.4)
         canvas.line(self.leftMargin, FOOTER_Y + 9, self.leftMargin + self.width, FOOTER_Y + 9)
-        footer = FOOTER_TEXT
+        footers = list(self.tongue.each("common", "footer"))
         if self.practice.audit_ref:
-            footer += f"  ·  {self.practice.audit_ref}"
-        canvas.drawString(self.leftMargin, FOOTER_Y, footer)
+            footers[-1] += f"  ·  {self.practice.audit_ref}"
+        for n, footer in enumerate(footers):  # a bilingual copy: the second under the first
+            canvas.drawString(self.leftMargin, FOOTER_Y - n * 8.5, footer)
         canvas.restoreState()
 
 
@@ -482,8 +497,9 @@ class NumberedCanvas(Canvas):
     document for its own chart, so its pages say "Page 1 of 2", not "Page 3 of 9".
     """
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, tongue: Tongue = ENGLISH_ONLY, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.tongue = tongue
         self._pages: list[dict[str, Any]] = []
         #: the item of the page being drawn (set by the document at each page end)
         self.item = 0
@@ -507,7 +523,8 @@ class NumberedCanvas(Canvas):
         self.setFont(FONT, 7.5)
         self.setFillColor(MUTED)
         right = self._pagesize[0] - MARGIN
-        self.drawRightString(right, FOOTER_Y, f"Page {number} of {total}")
+        label = self.tongue.t("common", "page", number=number, total=total)
+        self.drawRightString(right, FOOTER_Y, label)
         self.restoreState()
 
 
@@ -533,17 +550,20 @@ class Pdf:
 
     data: bytes
     pages: int
+    #: the languages it is written in, the leading one first
+    languages: tuple[str, ...] = ("en",)
 
 
 def render(doc: ReportDocument, story: list[Flowable], *, multi_pass: bool = False) -> Pdf:
     """Build ``story`` into PDF bytes, in memory: nothing is written to disk."""
+    maker = functools.partial(NumberedCanvas, tongue=doc.tongue)
     if multi_pass:
-        doc.multiBuild(story, canvasmaker=NumberedCanvas)
+        doc.multiBuild(story, canvasmaker=maker)
     else:
-        doc.build(story, canvasmaker=NumberedCanvas)
+        doc.build(story, canvasmaker=maker)
     buffer = doc.filename
     assert isinstance(buffer, io.BytesIO)
-    return Pdf(buffer.getvalue(), int(doc.page))
+    return Pdf(buffer.getvalue(), int(doc.page), doc.tongue.languages)
 
 
 def printed_line(st: Styles) -> Paragraph:

@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from mhsw_desktop.domain.care_team import Category, DisclosureMeans
 from mhsw_desktop.errors import NotFoundError, UserFacingError, ValidationError
-from mhsw_desktop.reports import KINDS, NOT_YET, PER_CLIENT, not_yet_message
+from mhsw_desktop.reports import CLIENT_FACING, KINDS, NOT_YET, PER_CLIENT, not_yet_message
 from mhsw_desktop.reports.base import Pdf
+from mhsw_desktop.reports.tongue import ENGLISH_ONLY, Tongue
 from mhsw_desktop.services import report_data as data
 from mhsw_desktop.services.clients import StatusFilter
 from mhsw_desktop.services.notes import get_note
@@ -42,6 +43,14 @@ class ReportRequest:
     include_psychotherapy: bool = False
     #: a copy for a collaborator, through the care team's sharing guard
     for_collaborator: uuid.UUID | None = None
+    #: client documents: "en", "es"... or "both" (None: as the client prefers)
+    lang: str | None = None
+    #: phq9-form, gad7-form: the answers of this administration (None: a blank form)
+    measure_id: uuid.UUID | None = None
+    #: release-form: filled in from this release (None: blank, for the client to fill in)
+    release_id: uuid.UUID | None = None
+    #: resources: these entries of the directory (none: those the client was referred to)
+    resource_ids: tuple[uuid.UUID, ...] = ()
 
 
 def check(request: ReportRequest) -> None:
@@ -50,6 +59,10 @@ def check(request: ReportRequest) -> None:
         raise ValidationError({"kind": f"must be one of {', '.join(KINDS)}"})
     if request.kind in NOT_YET:
         raise ReportUnavailable(not_yet_message(request.kind))
+    if request.lang is not None and request.kind not in CLIENT_FACING:
+        raise ValidationError(
+            {"lang": f"the {request.kind} report is the practitioner's record and is in English"}
+        )
     batch = request.kind == "session-summary" and request.day is not None
     if request.kind in PER_CLIENT and request.client_id is None and not batch:
         raise ValidationError({"client": "is required for this report"})
@@ -65,7 +78,47 @@ NOT_FOR_COLLABORATORS = {
     "caseload": "a caseload list covers many clients and is never made for a collaborator",
     "disclosures": "the accounting of disclosures is the client's own record",
     "wallet-card": "the safety-plan wallet card is printed for the client only",
+    **{
+        kind: "a form or sheet for the client is printed for the client only"
+        for kind in CLIENT_FACING - {"safety-plan", "wallet-card"}
+    },
 }
+
+#: the modules that gather and build the newer client documents (``prepare`` in each)
+CLIENT_DOCUMENTS = {
+    "phq9-form": "mhsw_desktop.reports.measure_form",
+    "gad7-form": "mhsw_desktop.reports.measure_form",
+    "next-steps": "mhsw_desktop.reports.next_steps",
+    "resources": "mhsw_desktop.reports.resource_list",
+    "treatment-consent-form": "mhsw_desktop.reports.consent_forms",
+    "telehealth-consent-form": "mhsw_desktop.reports.consent_forms",
+    "release-form": "mhsw_desktop.reports.consent_forms",
+}
+
+
+def tongue_for(session: Session, request: ReportRequest, plan_language: str = "") -> Tongue:
+    """The language(s) ``request`` prints in.
+
+    The practitioner's reports are in English. A client document follows ``lang`` when
+    it is given; otherwise a safety plan written in a language of its own
+    (``plan_language``) prints in it, and any other document as the client prefers
+    (English, the client's language, or both). A collaborator's copy is in English
+    unless ``lang`` says otherwise.
+    """
+    from mhsw_desktop.domain.language import document_languages, requested_languages
+    from mhsw_desktop.services.clients import get_client
+
+    if request.kind not in CLIENT_FACING or request.client_id is None:
+        return ENGLISH_ONLY
+    client = get_client(session, request.client_id).data
+    if request.lang is not None:
+        return Tongue(requested_languages(request.lang, client.preferred_language))
+    if request.for_collaborator is not None:
+        return ENGLISH_ONLY
+    if plan_language:
+        return Tongue(document_languages(plan_language, "client"))
+    return Tongue(document_languages(client.preferred_language, client.document_language))
+
 
 Builder = Callable[[PreparedFor | None], Pdf]
 
@@ -120,6 +173,14 @@ def _prepare(
 ) -> tuple[Builder, set[Category]]:
     """Gather the data of ``request``: how to build it, and what it would disclose."""
     kind = request.kind
+    if kind in CLIENT_DOCUMENTS:
+        import importlib
+
+        module = importlib.import_module(CLIENT_DOCUMENTS[kind])
+        prepared: tuple[Builder, set[Category]] = module.prepare(
+            session, request, tongue_for(session, request)
+        )
+        return prepared
     if kind == "session-summary":
         from mhsw_desktop.reports import session_summary
 
@@ -199,6 +260,13 @@ TITLES = {
     "wallet-card": "Safety-plan wallet card",
     "caseload": "Caseload",
     "disclosures": "Accounting of disclosures",
+    "phq9-form": "PHQ-9 form",
+    "gad7-form": "GAD-7 form",
+    "next-steps": "Next-steps sheet",
+    "resources": "Community resources list",
+    "treatment-consent-form": "Consent to treatment form",
+    "telehealth-consent-form": "Telehealth consent form",
+    "release-form": "Release of information form",
 }
 
 

@@ -66,6 +66,8 @@ class NoteInput:
     plan: str = ""
     next_appointment: datetime | None = None
     psychotherapy_note: str = ""
+    #: what the client agreed to try before the next session (their next-steps sheet)
+    homework: str = ""
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,7 @@ def draft_errors(data: NoteInput, template: NoteTemplate, today: date) -> dict[s
         ("risk_comment", "risk_comment"),
         ("interventions", "interventions"),
         ("plan", "plan"),
+        ("homework", "homework"),
         ("psychotherapy_note", "psychotherapy_note"),
     ):
         if len(getattr(data, name)) > NOTE_LIMITS[limit_key]:
@@ -219,6 +222,8 @@ def content_hash(note: Note) -> str:
         "signed_at": note.signed_at.isoformat() if note.signed_at else None,
         "signer": [note.signer_name, note.signer_credentials, note.signer_licence],
     }
+    if note.homework:  # only when there is some: notes signed before it existed keep their hash
+        content["homework"] = note.homework
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -275,6 +280,7 @@ def _clean(data: NoteInput) -> NoteInput:
         plan=data.plan.strip(),
         next_appointment=data.next_appointment,
         psychotherapy_note=data.psychotherapy_note.rstrip(),
+        homework=data.homework.strip(),
     )
 
 
@@ -294,6 +300,7 @@ def _write(note: Note, data: NoteInput) -> None:
     note.plan = data.plan
     note.next_appointment = data.next_appointment
     note.psychotherapy_note = data.psychotherapy_note
+    note.homework = data.homework
 
 
 def _template_of(note: Note) -> NoteTemplate:
@@ -304,7 +311,7 @@ def _index(session: Session, note: Note, addenda: list[str] | None = None) -> No
     template = _template_of(note)
     sections = json.loads(note.sections)
     parts = [sections.get(s.key, "") for s in template.sections]
-    parts += [note.present, note.interventions, note.plan, note.risk_comment]
+    parts += [note.present, note.interventions, note.plan, note.homework, note.risk_comment]
     parts += list(json.loads(note.mental_status).values())
     if addenda is None:
         addenda = [
@@ -475,6 +482,7 @@ def _detail(session: Session, note: Note) -> NoteDetail:
         plan=note.plan,
         next_appointment=note.next_appointment,
         psychotherapy_note=note.psychotherapy_note,
+        homework=note.homework,
     )
     return NoteDetail(
         id=note.id,

@@ -612,7 +612,7 @@ def parse_export(raw: bytes) -> ExportDocument:
         raise ExportInvalid([f"{DATA_NAME} must hold one JSON object"])
     _check_header(document)
     problems: list[str] = []
-    rows = _check_tables(document["tables"], problems)
+    rows = _check_tables(document["tables"], problems, document["schema_revision"])
     declared = document.get("counts")
     if declared is not None and not problems:
         if not isinstance(declared, dict):
@@ -667,8 +667,32 @@ def _check_header(document: dict[str, Any]) -> None:
         raise ExportInvalid([f"unknown top-level field {', '.join(map(repr, unknown))}"])
 
 
-def _check_tables(given: dict[str, Any], problems: list[str]) -> dict[str, list[dict[str, Any]]]:
+#: columns later schema revisions added: (table, column) -> (revision, value). A record
+#: of an export made before that revision has no such field and takes the value (the
+#: same default the migration gave rows already in a vault).
+LATER_COLUMNS: dict[tuple[str, str], tuple[str, Any]] = {
+    ("clients", "preferred_language"): ("0007_languages", "en"),
+    ("clients", "interpreter_needed"): ("0007_languages", False),
+    ("clients", "document_language"): ("0007_languages", "client"),
+    ("notes", "homework"): ("0007_languages", ""),
+}
+
+
+def _defaults_before(revision: str) -> dict[tuple[str, str], Any]:
+    """The fields an export made at ``revision`` cannot have, with their values."""
+    order = schema.KNOWN_REVISIONS
+    return {
+        where: value
+        for where, (added, value) in LATER_COLUMNS.items()
+        if order.index(revision) < order.index(added)
+    }
+
+
+def _check_tables(
+    given: dict[str, Any], problems: list[str], revision: str = schema.HEAD
+) -> dict[str, list[dict[str, Any]]]:
     specs = table_specs()
+    defaults = _defaults_before(revision)
     unknown = sorted(set(given) - set(specs))
     if unknown:
         problems.append(
@@ -680,7 +704,8 @@ def _check_tables(given: dict[str, Any], problems: list[str]) -> dict[str, list[
         if not isinstance(records, list):
             problems.append(f"{name} must be a list of records")
             records = []
-        rows[name] = _check_records(name, columns, records, problems)
+        later = {column: value for (table, column), value in defaults.items() if table == name}
+        rows[name] = _check_records(name, columns, records, problems, later)
     if not problems:
         _check_links(rows, specs, problems)
     return rows
@@ -721,8 +746,15 @@ def _where(table: str, number: int, record: Mapping[str, Any], key: str) -> str:
 
 
 def _check_records(
-    table: str, columns: Sequence[ColumnSpec], records: list[Any], problems: list[str]
+    table: str,
+    columns: Sequence[ColumnSpec],
+    records: list[Any],
+    problems: list[str],
+    later: Mapping[str, Any] | None = None,
 ) -> list[dict[str, Any]]:
+    """The records of ``table`` decoded; what is wrong with them goes to ``problems``.
+    ``later``: fields the export is too old to have, and the value each takes."""
+    later = later or {}
     key = _key_of(columns)
     names = {c.name for c in columns}
     out: list[dict[str, Any]] = []
@@ -740,6 +772,9 @@ def _check_records(
             continue
         decoded: dict[str, Any] = {}
         for spec in columns:
+            if spec.name not in item and spec.name in later:
+                decoded[spec.name] = later[spec.name]
+                continue
             if spec.name not in item and not spec.nullable:
                 problems.append(f"{where}, {spec.name}: is missing")
                 continue

@@ -10,5 +10,6 @@ KNOWN_REVISIONS: tuple[str, ...] = (
     "0004_care_team",
     "0005_clinical_tools",
     "0006_audit_log",
+    "0007_languages",
 )
 HEAD = KNOWN_REVISIONS[-1]

@@ -69,7 +69,7 @@ def test_session_summary_to_a_file(vault: tuple[Path, str, str], tmp_path: Path)
     assert payload == {
         "file": str(out), "kind": "session-summary", "pages": 1, "bytes": out.stat().st_size,
         "encrypted": False, "psychotherapy_notes_included": False, "for": None,
-        "disclosure_id": None,
+        "disclosure_id": None, "languages": ["en"],
     }  # fmt: skip
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     text = pdf_text(out)

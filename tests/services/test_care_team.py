@@ -670,7 +670,7 @@ def test_a_vault_from_0003_gains_the_care_team(
     """0004_care_team: an older vault keeps its clients and gets empty care-team tables."""
     import mhsw_desktop.vault.vault as vault_module
     from mhsw_desktop.vault import schema
-    from tests.support import PASSPHRASE, create_vault
+    from tests.support import PASSPHRASE, add_client_to_old_vault, create_vault
 
     before = "0003_practice_settings"
     keep = schema.KNOWN_REVISIONS[: schema.KNOWN_REVISIONS.index(before) + 1]
@@ -686,7 +686,7 @@ def test_a_vault_from_0003_gains_the_care_team(
     made, _ = create_vault(folder)
     with made, made.unit_of_work() as session:
         assert made.info.schema_revision == before
-        client = add_client(session, ClientInput("Ana", "González", date(1990, 2, 3)))
+        client = add_client_to_old_vault(session, "Ana", "González", date(1990, 2, 3))
     monkeypatch.undo()
 
     with Vault.open(folder, PASSPHRASE) as opened:

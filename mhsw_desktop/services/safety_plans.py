@@ -30,6 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mhsw_desktop.domain.ids import utcnow
+from mhsw_desktop.domain.language import document_languages
 from mhsw_desktop.domain.plans import (
     DEFAULT_PROFESSIONAL_CONTACTS,
     PLAN_LIMITS,
@@ -384,9 +385,26 @@ def _likelihood(value: int | None) -> str:
 
 
 # -- defaults -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CrisisLine:
+    """A default crisis line: its English contact, its texts in other languages, and the
+    English texts it had in earlier versions of the app."""
+
+    contact: Contact
+    translations: dict[str, Contact]
+    earlier: tuple[Contact, ...] = ()
+
+    def matches(self, contact: Contact) -> bool:
+        """Whether ``contact`` is this line as the app wrote it, never edited."""
+        return contact in (self.contact, *self.earlier, *self.translations.values())
+
+    def in_language(self, code: str) -> Contact:
+        return self.translations.get(code, self.contact)
+
+
 @cache
-def crisis_lines() -> tuple[Contact, ...]:
-    """The crisis lines a new plan starts with (``resources/crisis_lines/us.json``)."""
+def _crisis_line_defaults() -> tuple[CrisisLine, ...]:
+    """The crisis lines of ``resources/crisis_lines/us.json``."""
     path = resources_dir() / "crisis_lines" / "us.json"
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
@@ -395,11 +413,38 @@ def crisis_lines() -> tuple[Contact, ...]:
         entries = document["contacts"]
     except (OSError, ValueError, KeyError):
         entries = DEFAULT_PROFESSIONAL_CONTACTS  # a broken install still names 988
-    return tuple(Contact(*(str(e.get(f.name, "")) for f in fields(Contact))) for e in entries)
+    lines = []
+    for entry in entries:
+        english = _contact_of(entry)
+        translations = {
+            str(code): replace(english, **{k: str(v) for k, v in texts.items() if k != "phone"})
+            for code, texts in dict(entry.get("translations", {})).items()
+        }
+        earlier = tuple(replace(english, organisation=str(o)) for o in entry.get("earlier", ()))
+        lines.append(CrisisLine(english, translations, earlier))
+    return tuple(lines)
 
 
-def default_professionals(session: Session) -> tuple[Contact, ...]:
-    """The clinician (from the practitioner profile) and the crisis lines."""
+def _contact_of(entry: dict[str, Any]) -> Contact:
+    return Contact(*(str(entry.get(f.name, "")) for f in fields(Contact)))
+
+
+def crisis_lines(language: str = "en") -> tuple[Contact, ...]:
+    """The crisis lines a new plan starts with, in ``language`` where they have it."""
+    return tuple(line.in_language(language) for line in _crisis_line_defaults())
+
+
+def in_language(contact: Contact, language: str) -> Contact:
+    """``contact`` in ``language`` when it is a default crisis line nobody has edited (a
+    plan made in English prints its crisis lines in Spanish); otherwise as written."""
+    for line in _crisis_line_defaults():
+        if line.matches(contact):
+            return line.in_language(language)
+    return contact
+
+
+def default_professionals(session: Session, language: str = "en") -> tuple[Contact, ...]:
+    """The clinician (from the practitioner profile) and the crisis lines in ``language``."""
     profile = get_practitioner(session)
     clinician: tuple[Contact, ...] = ()
     if profile.name:
@@ -408,7 +453,7 @@ def default_professionals(session: Session) -> tuple[Contact, ...]:
             Contact(who, profile.phone, profile.practice_name or "My clinician",
                     profile.address),
         )  # fmt: skip
-    return clinician + crisis_lines()
+    return clinician + crisis_lines(language)
 
 
 # -- helpers --------------------------------------------------------------------------
@@ -569,13 +614,15 @@ def create_safety_plan(
     """Start the client's safety plan: version 1, a draft. Without ``data`` it is dated
     today and step 5 holds the clinician and the crisis lines. Returns the version's id."""
     today = today or date.today()
-    live_client(session, client_id)
+    client = live_client(session, client_id)
     if _plan_of(session, client_id) is not None:
         raise ValidationError(
             {"plan": "this client already has a safety plan: edit its draft or start a new version"}
         )
     if data is None:
-        data = SafetyPlanInput(today, professional_contacts=default_professionals(session))
+        # the crisis lines in the language the client's copy will be in
+        lead = document_languages(client.preferred_language, client.document_language)[0]
+        data = SafetyPlanInput(today, professional_contacts=default_professionals(session, lead))
     checked = _checked(data, today)
     plan = SafetyPlan(client_id=client_id)
     session.add(plan)

@@ -7,7 +7,8 @@ string literal handed straight to something the user sees or a screen reader rea
 labels, combo items …) without being wrapped in ``tr()``,
 ``QCoreApplication.translate()`` or ``QT_TRANSLATE_NOOP()``; and every ``tr()`` whose
 text is built from data (an f-string, ``+``, ``.format`` inside the call), which
-lupdate cannot extract::
+lupdate cannot extract, or a call lupdate misreads (keyword arguments; a
+``translate()`` with a count, which it does not see as a plural)::
 
     .venv/bin/python scripts/check_translatable.py mhsw_desktop/ui/foo.py [more.py …]
 
@@ -335,6 +336,23 @@ class _Checker(ast.NodeVisitor):
                 text,
                 f"{name}() of text built from data: lupdate cannot extract it; translate the "
                 "literal template, then format the result",
+            )
+        if node.keywords:
+            self.report(
+                node,
+                f"{name}() with keyword arguments: lupdate skips or misreads the call; pass "
+                "them by position",
+            )
+        count_index = text_index + 2
+        if (
+            name == "translate"
+            and len(node.args) > count_index
+            and not isinstance(node.args[count_index], ast.Constant)
+        ):
+            self.report(
+                node,
+                "translate() with a count: lupdate does not mark it as a plural; use "
+                'self.tr(text, "", n) inside the QObject subclass',
             )
 
 

@@ -23,7 +23,7 @@ class AlertReviewDialog(QDialog):
         self.alerts = list(alerts)
         self._saving = False
         self.setObjectName("alert_review_dialog")
-        self.setWindowTitle("Mark alerts reviewed")
+        self.setWindowTitle(self.tr("Mark alerts reviewed"))
         listing = plain_label(
             "\n".join(
                 f"{a.taken_on.isoformat()}: {message}"
@@ -33,16 +33,18 @@ class AlertReviewDialog(QDialog):
             self,
         )
         listing.setWordWrap(True)
-        listing.setAccessibleName("Alerts to review")
+        listing.setAccessibleName(self.tr("Alerts to review"))
         self.note = QPlainTextEdit(self)
-        self.note.setAccessibleName("What was done")
-        self.note.setPlaceholderText("e.g. Risk assessed in session; safety plan reviewed.")
+        self.note.setAccessibleName(self.tr("What was done"))
+        self.note.setPlaceholderText(
+            self.tr("e.g. Risk assessed in session; safety plan reviewed.")
+        )
         self.note.setTabChangesFocus(True)
-        note_label = QLabel("&What was done:", self)
+        note_label = QLabel(self.tr("&What was done:"), self)
         note_label.setBuddy(self.note)
         self.error = error_label(self)
         self.buttons, self.save_button = accept_cancel(
-            self, "&Mark reviewed", "Mark alerts reviewed", self.save
+            self, self.tr("&Mark reviewed"), self.tr("Mark alerts reviewed"), self.save
         )
         layout = QVBoxLayout(self)
         layout.addWidget(listing)
@@ -59,7 +61,9 @@ class AlertReviewDialog(QDialog):
         text = self.note.toPlainText().strip()
         if len(text) > MEASURE_LIMITS["alert_review_note"]:
             self.error.setText(
-                f"Please keep it under {MEASURE_LIMITS['alert_review_note']} characters."
+                self.tr("Please keep it under {limit} characters.").format(
+                    limit=MEASURE_LIMITS["alert_review_note"]
+                )
             )
             return
         from mhsw_desktop.services.measures import review_alert

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QStatusBar, QWidget
 
 from mhsw_desktop.ui.operations import OperationRunner, user_message
@@ -26,15 +27,20 @@ def daily_backup(vault: Any) -> str | None:
             return None
         result = backup.back_up(vault, kind="auto", app_version=__version__)
     except UserFacingError as exc:
-        return f"Today's automatic backup failed. {exc}"
+        return QCoreApplication.translate(
+            "Backups", "Today's automatic backup failed. {reason}"
+        ).format(reason=exc)
     except Exception as exc:  # a bug: its text may hold record data, so only its type
         log.error("automatic backup failed (%s)", type(exc).__name__)
-        return "Today's automatic backup failed (an internal error). The earlier backups are kept."
-    if result.second_problem:
-        return (
-            f"Today's backup was made in {result.path.parent}, but not copied to the second "
-            f"folder: {result.second_problem}."
+        return QCoreApplication.translate(
+            "Backups",
+            "Today's automatic backup failed (an internal error). The earlier backups are kept.",
         )
+    if result.second_problem:
+        return QCoreApplication.translate(
+            "Backups",
+            "Today's backup was made in {folder}, but not copied to the second folder: {reason}.",
+        ).format(folder=result.path.parent, reason=result.second_problem)
     return ""
 
 
@@ -46,23 +52,31 @@ def back_up_now(runner: OperationRunner, status: QStatusBar, parent: QWidget) ->
     vault = runner.vault
     if vault is None:
         return
-    status.showMessage("Making a backup…")
+    status.showMessage(QCoreApplication.translate("Backups", "Making a backup…"))
 
     def done(result: Any) -> None:
-        text = f"Backup saved: {result.path}"
         if result.second_copy:
-            text += " (and copied to the second folder)"
-        status.showMessage(text, 15_000)
+            text = QCoreApplication.translate(
+                "Backups", "Backup saved: {path} (and copied to the second folder)"
+            )
+        else:
+            text = QCoreApplication.translate("Backups", "Backup saved: {path}")
+        status.showMessage(text.format(path=result.path), 15_000)
         if result.second_problem:
             QMessageBox.warning(
                 parent,
-                "Backup",
-                f"The backup was saved in {result.path.parent}, but not copied to the second "
-                f"folder: {result.second_problem}.",
+                QCoreApplication.translate("Backups", "Backup"),
+                QCoreApplication.translate(
+                    "Backups",
+                    "The backup was saved in {folder}, but not copied to the second folder: "
+                    "{reason}.",
+                ).format(folder=result.path.parent, reason=result.second_problem),
             )
 
     def failed(exc: BaseException) -> None:
         status.clearMessage()
-        QMessageBox.warning(parent, "Backup", user_message(exc))
+        QMessageBox.warning(
+            parent, QCoreApplication.translate("Backups", "Backup"), user_message(exc)
+        )
 
     runner.run(lambda: backup.back_up(vault, kind="manual", app_version=__version__), done, failed)

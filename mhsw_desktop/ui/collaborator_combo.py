@@ -7,12 +7,13 @@ import uuid
 from collections.abc import Collection
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from mhsw_desktop.ui.operations import OperationRunner, user_message
 
-PROMPT = "Choose a collaborator…"
+#: the first item of the list, before a collaborator is chosen
+PROMPT = QT_TRANSLATE_NOOP("CollaboratorCombo", "Choose a collaborator…")
 
 
 def collaborator_text(row: Any) -> str:
@@ -34,7 +35,7 @@ class CollaboratorCombo(QComboBox):
         super().__init__(parent)
         self.runner = runner
         self._serial = 0
-        self.addItem(PROMPT, None)
+        self.addItem(self.tr(PROMPT), None)
         self.setMinimumContentsLength(30)
         self.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
 
@@ -64,14 +65,16 @@ class CollaboratorCombo(QComboBox):
             ]
             self.blockSignals(True)
             self.clear()
-            self.addItem(PROMPT, None)
+            self.addItem(self.tr(PROMPT), None)
             for row in ordered:
                 self.addItem(collaborator_text(row), str(row.id))
             self.blockSignals(False)
             self.setCurrentIndex(max(0, self.index_of(keep)))
             self.currentIndexChanged.emit(self.currentIndex())
             if name and select is not None and self.index_of(select) < 0:
-                self.problem.emit(f"{name} is no longer in the collaborator directory.")
+                self.problem.emit(
+                    self.tr("{name} is no longer in the collaborator directory.").format(name=name)
+                )
             self.loaded.emit()
 
         self.runner.query(list_collaborators, done, lambda e: self.problem.emit(user_message(e)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 
@@ -16,12 +16,15 @@ def ask_first(
     action: str,
     on_yes: Callable[[], None],
     *,
-    keep: str = "&Keep",
+    keep: str | None = None,
     on_close: Callable[[], None] | None = None,
 ) -> QMessageBox:
-    """Open (window-modal) a question with ``action`` and ``keep`` buttons, ``keep`` the
-    default; ``on_close`` runs however it closes (a lock closes it unanswered), then
-    ``on_yes`` if ``action`` was chosen. Returns the box, which deletes itself on close."""
+    """Open (window-modal) a question with ``action`` and ``keep`` ("&Keep" unless given)
+    buttons, ``keep`` the default; ``on_close`` runs however it closes (a lock closes it
+    unanswered), then ``on_yes`` if ``action`` was chosen. Returns the box, which deletes
+    itself on close."""
+    if keep is None:
+        keep = QCoreApplication.translate("Confirm", "&Keep")
     box = QMessageBox(parent)
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setIcon(QMessageBox.Icon.Question)

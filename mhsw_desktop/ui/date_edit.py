@@ -22,8 +22,8 @@ class OptionalDateEdit(QDateEdit):
         self.setCalendarPopup(True)
         self.setMinimumDate(SENTINEL)
         self.setMaximumDate(QDate(2999, 12, 31))
-        self.setSpecialValueText("Not set")
-        self.setToolTip("Type a date as YYYY-MM-DD, or press Delete to clear it")
+        self.setSpecialValueText(self.tr("Not set"))
+        self.setToolTip(self.tr("Type a date as YYYY-MM-DD, or press Delete to clear it"))
         self.set_value(value)
 
     def value(self) -> date | None:

@@ -47,7 +47,7 @@ class EndDateDialog(ServiceFormDialog):
     def work(self) -> tuple[Callable[[Any], Any], str] | None:
         day = self.on.value()
         if day is None:
-            self.show_errors({self._field: "is required"})
+            self.show_errors({self._field: self.tr("is required")})
             return None
         record = self._record
         return (lambda s: record(s, day)), self._changes

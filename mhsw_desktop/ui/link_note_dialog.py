@@ -20,24 +20,26 @@ class LinkNoteDialog(QDialog):
         self, goal: str, notes: Sequence[tuple[uuid.UUID, str]], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Link a session note")
+        self.setWindowTitle(self.tr("Link a session note"))
         self.setObjectName("link_note_dialog")
-        intro = plain_label(f"Which session worked on this goal?\n{goal}", self)
+        intro = plain_label(
+            self.tr("Which session worked on this goal?\n{goal}").format(goal=goal), self
+        )
         intro.setWordWrap(True)
         self.note = QComboBox(self)
-        self.note.setAccessibleName("Session note")
+        self.note.setAccessibleName(self.tr("Session note"))
         for note_id, text in notes:
             self.note.addItem(text, note_id)
-        label = QLabel("&Note:", self)
+        label = QLabel(self.tr("&Note:"), self)
         label.setBuddy(self.note)
         form = QFormLayout()
         form.addRow(label, self.note)
-        self.buttons, self.ok = accept_cancel(self, "&Link", "Link", self._link)
+        self.buttons, self.ok = accept_cancel(self, self.tr("&Link"), self.tr("Link"), self._link)
         self.ok.setEnabled(bool(notes))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         if not notes:
-            layout.addWidget(plain_label("This client has no session notes yet.", self))
+            layout.addWidget(plain_label(self.tr("This client has no session notes yet."), self))
         layout.addLayout(form)
         layout.addWidget(self.buttons)
 

@@ -13,13 +13,13 @@ class LockedPane(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        title = plain_label("The vault is locked", self)
+        title = plain_label(self.tr("The vault is locked"), self)
         title.setFont(scaled_font(self.font(), 1.6, bold=True))
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint = plain_label("Unlock it with your passphrase to see your records.", self)
+        hint = plain_label(self.tr("Unlock it with your passphrase to see your records."), self)
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.unlock = QPushButton("&Unlock…", self)
-        self.unlock.setAccessibleName("Unlock the vault")
+        self.unlock = QPushButton(self.tr("&Unlock…"), self)
+        self.unlock.setAccessibleName(self.tr("Unlock the vault"))
         self.unlock.clicked.connect(self.unlock_requested)
         layout = QVBoxLayout(self)
         layout.addStretch(1)

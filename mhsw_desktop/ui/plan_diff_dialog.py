@@ -10,7 +10,9 @@ from mhsw_desktop.ui.widgets import plain_label
 
 
 class PlanDiffDialog(QDialog):
-    """Lists the changes from version ``old`` to version ``new``, one per line."""
+    """Lists the changes from version ``old`` to version ``new``, one per line; ``what``
+    changed is a treatment plan unless said otherwise. The changes come in words from the
+    service."""
 
     def __init__(
         self,
@@ -19,20 +21,27 @@ class PlanDiffDialog(QDialog):
         changes: Sequence[str],
         parent: QWidget | None = None,
         *,
-        what: str = "Treatment plan",
+        what: str | None = None,
     ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"{what}: version {old} to {new}")
+        if what is None:
+            what = self.tr("Treatment plan")
+        self.setWindowTitle(
+            self.tr("{what}: version {old} to {new}").format(what=what, old=old, new=new)
+        )
         self.setObjectName("plan_diff_dialog")
-        heading = plain_label(f"What changed from version {old} to version {new}:", self)
+        heading = plain_label(
+            self.tr("What changed from version {old} to version {new}:").format(old=old, new=new),
+            self,
+        )
         self.changes = QPlainTextEdit(self)
         self.changes.setReadOnly(True)
-        self.changes.setAccessibleName("Changes between the versions")
+        self.changes.setAccessibleName(self.tr("Changes between the versions"))
         self.changes.setPlainText(
-            "\n".join(f"• {line}" for line in changes) if changes else "Nothing changed."
+            "\n".join(f"• {line}" for line in changes) if changes else self.tr("Nothing changed.")
         )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName("Close")
+        buttons.button(QDialogButtonBox.StandardButton.Close).setAccessibleName(self.tr("Close"))
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)

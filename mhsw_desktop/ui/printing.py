@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QFont, QFontDatabase, QTextCursor, QTextDocument
 from PySide6.QtWidgets import QDialog, QWidget
 
@@ -13,12 +14,16 @@ def recovery_document(key: str, folder: Path) -> QTextDocument:
     """A plain-text page: what the key is for, the vault's folder and the key itself."""
     doc = QTextDocument()
     cursor = QTextCursor(doc)
-    cursor.insertText(
-        "MHSW Desktop — vault recovery key\n\n"
-        f"Vault folder: {folder}\nPrinted: {date.today().isoformat()}\n\n"
+    heading = QCoreApplication.translate("RecoveryKeyPage", "MHSW Desktop — vault recovery key")
+    where = QCoreApplication.translate(
+        "RecoveryKeyPage", "Vault folder: {folder}\nPrinted: {day}"
+    ).format(folder=folder, day=date.today().isoformat())
+    what = QCoreApplication.translate(
+        "RecoveryKeyPage",
         "This key opens the vault if the passphrase is forgotten. Keep it somewhere safe, "
-        "away from the computer.\n\n"
+        "away from the computer.",
     )
+    cursor.insertText(f"{heading}\n\n{where}\n\n{what}\n\n")
     fixed = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
     big = QFont(fixed)
     big.setPointSizeF(fixed.pointSizeF() * 1.8)
@@ -36,7 +41,7 @@ def print_recovery_key(parent: QWidget, key: str, folder: Path) -> bool:
 
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     dialog = QPrintDialog(printer, parent)
-    dialog.setWindowTitle("Print the recovery key")
+    dialog.setWindowTitle(QCoreApplication.translate("RecoveryKeyPage", "Print the recovery key"))
     if dialog.exec() != QDialog.DialogCode.Accepted:
         return False
     recovery_document(key, folder).print_(printer)

@@ -1,6 +1,8 @@
 """A read-only table model over a list of service rows, with lazy batches and a filter.
 
-Columns are declared as (header, function of the row). Long lists hand rows to the
+Columns are declared as (header, function of the row); the header is English source
+text marked ``QT_TRANSLATE_NOOP("Columns", "Date")`` where the table is declared and
+translated here, in the ``Columns`` context, when the view asks for it. Long lists hand rows to the
 view in batches (``canFetchMore``/``fetchMore``), so a timeline of hundreds of entries
 shows at once and scrolls without building every item. The model never queries: its
 owner gives it rows from a service call on the operation runner.
@@ -11,14 +13,30 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
-#: (header, cell text from a row)
+#: (header, cell text from a row); the header is marked for the ``Columns`` context
 Column = tuple[str, Callable[[Any], str]]
+
+#: the translation context of every column header (see :func:`header_text`)
+COLUMNS_CONTEXT = "Columns"
+
+
+def header_text(source: str) -> str:
+    """A column header in the interface's language (source marked with
+    ``QT_TRANSLATE_NOOP("Columns", ...)``)."""
+    return QCoreApplication.translate(COLUMNS_CONTEXT, source)
 
 
 class RecordTableModel(QAbstractTableModel):
@@ -153,7 +171,7 @@ class RecordTableModel(QAbstractTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(self._columns)
         ):
-            return self._columns[section][0]
+            return header_text(self._columns[section][0])
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:

@@ -22,6 +22,7 @@ class RecordTableView(QTableView):
     def __init__(
         self, model: RecordTableModel, accessible_name: str, parent: QWidget | None = None
     ) -> None:
+        """``accessible_name`` is already in the interface's language (the caller's tr())."""
         super().__init__(parent)
         self.setModel(model)
         self.setAccessibleName(accessible_name)
@@ -32,9 +33,11 @@ class RecordTableView(QTableView):
         self.setWordWrap(False)
         self.setTabKeyNavigation(False)
         self.verticalHeader().hide()
-        self.verticalHeader().setAccessibleName(f"{accessible_name} rows")
+        self.verticalHeader().setAccessibleName(
+            self.tr("{table} rows").format(table=accessible_name)
+        )
         header = self.horizontalHeader()
-        header.setAccessibleName(f"{accessible_name} columns")
+        header.setAccessibleName(self.tr("{table} columns").format(table=accessible_name))
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.doubleClicked.connect(self._open_index)

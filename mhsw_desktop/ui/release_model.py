@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt
 from PySide6.QtGui import QColor, QFont
 
 from mhsw_desktop.domain.care_team import ReleaseStatus
@@ -24,19 +24,19 @@ def _categories(row: Any) -> str:
 
 #: a client's releases (``ReleaseRow``)
 RELEASE_COLUMNS: tuple[Column, ...] = (
-    ("Collaborator", lambda r: r.collaborator_name),
-    ("Status", row_status_words),
-    ("May share", _categories),
-    ("Purpose", lambda r: " ".join(r.purpose.split())),
-    ("Signed", lambda r: r.signed_date.isoformat()),
-    ("Ends", expiry_words),
+    (QT_TRANSLATE_NOOP("Columns", "Collaborator"), lambda r: r.collaborator_name),
+    (QT_TRANSLATE_NOOP("Columns", "Status"), row_status_words),
+    (QT_TRANSLATE_NOOP("Columns", "May share"), _categories),
+    (QT_TRANSLATE_NOOP("Columns", "Purpose"), lambda r: " ".join(r.purpose.split())),
+    (QT_TRANSLATE_NOOP("Columns", "Signed"), lambda r: r.signed_date.isoformat()),
+    (QT_TRANSLATE_NOOP("Columns", "Ends"), expiry_words),
 )
 #: releases across clients that need renewing (the Today view)
 ATTENTION_COLUMNS: tuple[Column, ...] = (
-    ("Client", lambda r: r.client_name),
-    ("Collaborator", lambda r: r.collaborator_name),
-    ("Status", row_status_words),
-    ("Last day", expiry_words),
+    (QT_TRANSLATE_NOOP("Columns", "Client"), lambda r: r.client_name),
+    (QT_TRANSLATE_NOOP("Columns", "Collaborator"), lambda r: r.collaborator_name),
+    (QT_TRANSLATE_NOOP("Columns", "Status"), row_status_words),
+    (QT_TRANSLATE_NOOP("Columns", "Last day"), expiry_words),
 )
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QColor
 
 from mhsw_desktop.domain.care_team import ReleaseStatus
@@ -17,24 +19,44 @@ STATUS_COLOURS = {
 }
 
 
+class ReleaseStatusText(QObject):
+    """The words, in a QObject so that ``self.tr(text, "", n)`` gives the day counts
+    their plural forms (lupdate marks a ``translate()`` with a count as singular only)."""
+
+    def words(self, status: ReleaseStatus, days_left: int | None, row: Any = None) -> str:
+        if status is ReleaseStatus.REVOKED:
+            revoked = getattr(row, "revoked_date", None)
+            if revoked:
+                return self.tr("Revoked {day}").format(day=revoked.isoformat())
+            return self.tr("Revoked")
+        if status is ReleaseStatus.EXPIRED:
+            if days_left is None:
+                return self.tr("Expired")
+            ago = -days_left
+            if ago == 1:
+                return self.tr("Expired yesterday")
+            return self.tr("Expired %n days ago", "", ago)
+        if status is ReleaseStatus.EXPIRING:
+            if days_left == 0:
+                return self.tr("Expires today (last day)")
+            if days_left == 1:
+                return self.tr("Expiring tomorrow")
+            return self.tr("Expiring in %n days", "", days_left or 0)
+        return self.tr("Active")
+
+    def ends_on_event(self, event: str) -> str:
+        return self.tr("When: {event}").format(event=event)
+
+
+@cache
+def _text() -> ReleaseStatusText:
+    return ReleaseStatusText()
+
+
 def status_words(status: ReleaseStatus, days_left: int | None, row: Any = None) -> str:
     """ "Active", "Expiring in 12 days", "Expires today (last day)", "Expired 3 days ago",
     "Revoked 2026-02-01"; ``row`` (with ``revoked_date``, ``expiry_date``) adds dates."""
-    if status is ReleaseStatus.REVOKED:
-        revoked = getattr(row, "revoked_date", None)
-        return f"Revoked {revoked.isoformat()}" if revoked else "Revoked"
-    if status is ReleaseStatus.EXPIRED:
-        if days_left is None:
-            return "Expired"
-        ago = -days_left
-        return "Expired yesterday" if ago == 1 else f"Expired {ago} days ago"
-    if status is ReleaseStatus.EXPIRING:
-        if days_left == 0:
-            return "Expires today (last day)"
-        if days_left == 1:
-            return "Expiring tomorrow"
-        return f"Expiring in {days_left} days"
-    return "Active"
+    return _text().words(status, days_left, row)
 
 
 def row_status_words(row: Any) -> str:
@@ -46,4 +68,6 @@ def expiry_words(row: Any) -> str:
     """When a release ends: its last day, or the event that ends it."""
     if row.expiry_date is not None:
         return str(row.expiry_date.isoformat())
-    return f"When: {row.expiry_event}" if row.expiry_event else ""
+    if not row.expiry_event:
+        return ""
+    return _text().ends_on_event(row.expiry_event)

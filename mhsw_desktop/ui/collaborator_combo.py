@@ -7,10 +7,11 @@ import uuid
 from collections.abc import Collection
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from mhsw_desktop.ui.operations import OperationRunner, user_message
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 #: the first item of the list, before a collaborator is chosen
 PROMPT = QT_TRANSLATE_NOOP("CollaboratorCombo", "Choose a collaborator…")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QFont
 
 from mhsw_desktop.domain.care_team import ReleaseStatus
@@ -16,6 +16,7 @@ from mhsw_desktop.ui.release_status_text import (
     expiry_words,
     row_status_words,
 )
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 
 def _categories(row: Any) -> str:

@@ -22,6 +22,13 @@ APP_PREFIX = "mhsw"
 _installed: list[QTranslator] = []
 
 
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
+    """Mark ``text`` for lupdate under ``context`` and return it unchanged: for tables
+    built at import, translated where shown with ``QCoreApplication.translate(context, …)``
+    (PySide6's own is typed as returning ``object``)."""
+    return text
+
+
 def translations_dir() -> Path:
     """``resources/translations/``: the app's ``.ts`` sources and built ``.qm`` files."""
     return resources_dir() / "translations"

@@ -31,27 +31,33 @@ class MeasureEventDialog(QDialog):
         self.client_id = client_id
         self._saving = False
         self.setObjectName("measure_event_dialog")
-        self.setWindowTitle("Mark an event on the trend")
+        self.setWindowTitle(self.tr("Mark an event on the trend"))
         today = date.today()
         self.day = QDateEdit(QDate(today.year, today.month, today.day), self)
         self.day.setDisplayFormat("yyyy-MM-dd")
         self.day.setCalendarPopup(True)
-        self.day.setAccessibleName("Event date")
+        self.day.setAccessibleName(self.tr("Event date"))
         self.kind = QComboBox(self)
         for kind in EventKind:
             self.kind.addItem(kind.label, kind.value)
-        self.kind.setAccessibleName("Kind of event")
+        self.kind.setAccessibleName(self.tr("Kind of event"))
         self.label = QLineEdit(self)
         self.label.setMaxLength(MEASURE_LIMITS["event_label"])
-        self.label.setPlaceholderText("e.g. Sertraline 50 mg started")
-        self.label.setAccessibleName("What the chart shows")
+        self.label.setPlaceholderText(self.tr("e.g. Sertraline 50 mg started"))
+        self.label.setAccessibleName(self.tr("What the chart shows"))
         form = QFormLayout()
-        for text, widget in (("&Date:", self.day), ("&Kind:", self.kind), ("&Label:", self.label)):
+        for text, widget in (
+            (self.tr("&Date:"), self.day),
+            (self.tr("&Kind:"), self.kind),
+            (self.tr("&Label:"), self.label),
+        ):
             label = QLabel(text, self)
             label.setBuddy(widget)
             form.addRow(label, widget)
         self.error = error_label(self)
-        self.buttons, self.save_button = accept_cancel(self, "&Save", "Save event", self.save)
+        self.buttons, self.save_button = accept_cancel(
+            self, self.tr("&Save"), self.tr("Save event"), self.save
+        )
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)

@@ -4,29 +4,43 @@ itself, and hides when no plan is overdue."""
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QGroupBox, QHeaderView, QVBoxLayout, QWidget
 
 from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.record_model import Column, RecordTableModel
 from mhsw_desktop.ui.record_view import RecordTableView
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 WATCHED = ("treatment_plans", "clients")
 #: the table grows with its rows up to this many, then scrolls
 MAX_ROWS = 6
 
 
-def _overdue(days: int) -> str:
-    return "1 day" if days == 1 else f"{days} days"
+class PlanReviewWords(QObject):
+    """The cells' words, in a QObject so that ``self.tr(text, "", n)`` gives the day
+    count its plural forms (lupdate marks a ``translate()`` with a count as singular)."""
+
+    def overdue(self, days: int) -> str:
+        return self.tr("1 day") if days == 1 else self.tr("%n days", "", days)
+
+    def version(self, number: int) -> str:
+        return self.tr("Version {number}").format(number=number)
+
+
+@cache
+def _words() -> PlanReviewWords:
+    return PlanReviewWords()
 
 
 REVIEW_COLUMNS: tuple[Column, ...] = (
-    ("Client", lambda r: r.client_name),
-    ("Plan", lambda r: f"Version {r.version_number}"),
-    ("Review was due", lambda r: r.review_due.isoformat()),
-    ("Overdue by", lambda r: _overdue(r.days_overdue)),
+    (QT_TRANSLATE_NOOP("Columns", "Client"), lambda r: r.client_name),
+    (QT_TRANSLATE_NOOP("Columns", "Plan"), lambda r: _words().version(r.version_number)),
+    (QT_TRANSLATE_NOOP("Columns", "Review was due"), lambda r: r.review_due.isoformat()),
+    (QT_TRANSLATE_NOOP("Columns", "Overdue by"), lambda r: _words().overdue(r.days_overdue)),
 )
 
 
@@ -36,12 +50,13 @@ class PlanReviewsBox(QGroupBox):
     problem = Signal(str)
 
     def __init__(self, runner: OperationRunner, parent: QWidget | None = None) -> None:
-        super().__init__("Treatment plans due for review", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Treatment plans due for review"))
         self.setObjectName("plan_reviews")
         self.runner = runner
         self._serial = 0
         self.reviews = RecordTableModel(REVIEW_COLUMNS, self)
-        self.table = RecordTableView(self.reviews, "Treatment plans due for review", self)
+        self.table = RecordTableView(self.reviews, self.tr("Treatment plans due for review"), self)
         self.table.setObjectName("plan_reviews_table")
         self.table.open_requested.connect(lambda r: self.open_plan_requested.emit(r.client_id))
         header = self.table.horizontalHeader()

@@ -20,12 +20,14 @@ class SignPlanDialog(_PassphraseDialog):
     def __init__(self, runner: OperationRunner, number: int, parent: QWidget | None = None) -> None:
         super().__init__(
             runner,
-            "Sign treatment plan",
-            f"Signing freezes version {number} of this treatment plan: it can no longer be "
-            "changed, and a later review starts a new version from it. Your name, "
-            "credentials and licence number from the practitioner profile are recorded "
-            "with the time.\n\nEnter your passphrase to sign.",
-            "&Sign plan",
+            self.tr("Sign treatment plan"),
+            self.tr(
+                "Signing freezes version {number} of this treatment plan: it can no longer be "
+                "changed, and a later review starts a new version from it. Your name, "
+                "credentials and licence number from the practitioner profile are recorded "
+                "with the time.\n\nEnter your passphrase to sign."
+            ).format(number=number),
+            self.tr("&Sign plan"),
             parent=parent,
         )
         self.setObjectName("sign_plan_dialog")
@@ -37,12 +39,15 @@ class SignSafetyPlanDialog(_PassphraseDialog):
     def __init__(self, runner: OperationRunner, number: int, parent: QWidget | None = None) -> None:
         super().__init__(
             runner,
-            "Sign safety plan",
-            f"Signing freezes version {number} of this safety plan: it is the copy the "
-            "client takes home, and it can no longer be changed. A later change starts a new "
-            "version from it. Your name, credentials and licence number from the "
-            "practitioner profile are recorded with the time.\n\nEnter your passphrase to sign.",
-            "&Sign safety plan",
+            self.tr("Sign safety plan"),
+            self.tr(
+                "Signing freezes version {number} of this safety plan: it is the copy the "
+                "client takes home, and it can no longer be changed. A later change starts a "
+                "new version from it. Your name, credentials and licence number from the "
+                "practitioner profile are recorded with the time.\n\n"
+                "Enter your passphrase to sign."
+            ).format(number=number),
+            self.tr("&Sign safety plan"),
             parent=parent,
         )
         self.setObjectName("sign_safety_plan_dialog")
@@ -55,11 +60,13 @@ class ClientSignedDialog(QDialog):
 
     def __init__(self, plan_date: date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Client signature")
+        self.setWindowTitle(self.tr("Client signature"))
         self.setObjectName("client_signed_dialog")
         intro = plain_label(
-            "Record the day the client signed this version of the plan (on paper or in "
-            "front of you). It can be recorded once.",
+            self.tr(
+                "Record the day the client signed this version of the plan (on paper or in "
+                "front of you). It can be recorded once."
+            ),
             self,
         )
         intro.setWordWrap(True)
@@ -70,12 +77,14 @@ class ClientSignedDialog(QDialog):
         today = date.today()
         self.day.setMaximumDate(QDate(today.year, today.month, today.day))
         self.day.setDate(QDate(today.year, today.month, today.day))
-        self.day.setAccessibleName("Day the client signed")
-        label = QLabel("&Signed on:", self)
+        self.day.setAccessibleName(self.tr("Day the client signed"))
+        label = QLabel(self.tr("&Signed on:"), self)
         label.setBuddy(self.day)
         form = QFormLayout()
         form.addRow(label, self.day)
-        self.buttons, self.ok = accept_cancel(self, "&Record", "Record", self._record)
+        self.buttons, self.ok = accept_cancel(
+            self, self.tr("&Record"), self.tr("Record"), self._record
+        )
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)

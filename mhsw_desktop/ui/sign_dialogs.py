@@ -23,7 +23,8 @@ from mhsw_desktop.ui.widgets import accept_cancel, busy_bar, error_label, plain_
 
 
 class _PassphraseDialog(QDialog):
-    """Base: an explanation, optional text, the passphrase, and a verified outcome.
+    """Base: an explanation, optional text, the passphrase, and a verified outcome. The
+    subclass gives ``title``, ``explanation``, ``action_text`` and ``text_label`` translated.
 
     :attr:`verified` is emitted with the text (or "") once the passphrase is right.
     """
@@ -56,15 +57,15 @@ class _PassphraseDialog(QDialog):
             self.text.setAccessibleName(text_label.replace("&", ""))
             self.text.setObjectName("dialog_text")
             self.text.textChanged.connect(self._revalidate)
-            label = QLabel(text_label + ":", self)
+            label = QLabel(self.tr("{label}:").format(label=text_label), self)
             label.setBuddy(self.text)
             form.addRow(label, self.text)
         self.passphrase = QLineEdit(self)
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setAccessibleName("Your passphrase")
+        self.passphrase.setAccessibleName(self.tr("Your passphrase"))
         self.passphrase.setObjectName("passphrase")
         self.passphrase.textChanged.connect(self._revalidate)
-        pass_label = QLabel("&Passphrase:", self)
+        pass_label = QLabel(self.tr("&Passphrase:"), self)
         pass_label.setBuddy(self.passphrase)
         form.addRow(pass_label, self.passphrase)
         self.error = error_label(self)
@@ -88,7 +89,9 @@ class _PassphraseDialog(QDialog):
             if not text.strip():
                 return "empty"
             if self._text_limit and len(text) > self._text_limit:
-                return f"The text is too long (at most {self._text_limit} characters)."
+                return self.tr("The text is too long (at most {limit} characters).").format(
+                    limit=self._text_limit
+                )
         if not self.passphrase.text():
             return "empty"
         return ""
@@ -117,7 +120,7 @@ class _PassphraseDialog(QDialog):
         self.busy.hide()
         self.passphrase.clear()
         if not right:
-            self.error.setText("That passphrase is not right. Please try again.")
+            self.error.setText(self.tr("That passphrase is not right. Please try again."))
             self.passphrase.setFocus()
             self._revalidate()
             return
@@ -144,12 +147,14 @@ class SignDialog(_PassphraseDialog):
     def __init__(self, runner: OperationRunner, parent: QWidget | None = None) -> None:
         super().__init__(
             runner,
-            "Sign note",
-            "Signing freezes this note: it can no longer be changed, and corrections "
-            "become signed addenda. Your name, credentials and licence number from the "
-            "practitioner profile are recorded with the time.\n\n"
-            "Enter your passphrase to sign.",
-            "&Sign note",
+            self.tr("Sign note"),
+            self.tr(
+                "Signing freezes this note: it can no longer be changed, and corrections "
+                "become signed addenda. Your name, credentials and licence number from the "
+                "practitioner profile are recorded with the time.\n\n"
+                "Enter your passphrase to sign."
+            ),
+            self.tr("&Sign note"),
             parent=parent,
         )
         self.setObjectName("sign_dialog")
@@ -161,11 +166,13 @@ class AddendumDialog(_PassphraseDialog):
     def __init__(self, runner: OperationRunner, parent: QWidget | None = None) -> None:
         super().__init__(
             runner,
-            "Add addendum",
-            "An addendum corrects or adds to a signed note. It is signed when you add "
-            "it and shown under the note; the note itself does not change.",
-            "&Sign and add",
-            text_label="&Addendum",
+            self.tr("Add addendum"),
+            self.tr(
+                "An addendum corrects or adds to a signed note. It is signed when you add "
+                "it and shown under the note; the note itself does not change."
+            ),
+            self.tr("&Sign and add"),
+            text_label=self.tr("&Addendum"),
             text_limit=NOTE_LIMITS["addendum"],
             parent=parent,
         )
@@ -178,11 +185,13 @@ class EnteredInErrorDialog(_PassphraseDialog):
     def __init__(self, runner: OperationRunner, parent: QWidget | None = None) -> None:
         super().__init__(
             runner,
-            "Mark entered in error",
-            "A note entered in error is kept (and visible in the audit) but hidden from "
-            "the timeline, search, summaries and exports. Say why.",
-            "&Mark entered in error",
-            text_label="&Reason",
+            self.tr("Mark entered in error"),
+            self.tr(
+                "A note entered in error is kept (and visible in the audit) but hidden from "
+                "the timeline, search, summaries and exports. Say why."
+            ),
+            self.tr("&Mark entered in error"),
+            text_label=self.tr("&Reason"),
             text_limit=NOTE_LIMITS["error_reason"],
             parent=parent,
         )

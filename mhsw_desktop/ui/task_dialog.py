@@ -38,38 +38,40 @@ class TaskDialog(QDialog):
         super().__init__(parent)
         self.runner = runner
         self._saving = False
-        self.setWindowTitle("Add task")
+        self.setWindowTitle(self.tr("Add task"))
         self.setObjectName("task_dialog")
         self.title = QLineEdit(self)
         self.title.setMaxLength(NOTE_LIMITS["task_title"])
-        self.title.setPlaceholderText("e.g. Call Dr. Lee about medication")
-        self.title.setAccessibleName("Task (required)")
+        self.title.setPlaceholderText(self.tr("e.g. Call Dr. Lee about medication"))
+        self.title.setAccessibleName(self.tr("Task (required)"))
         self.due = QDateEdit(QDate.currentDate(), self)
         self.due.setDisplayFormat("yyyy-MM-dd")
         self.due.setCalendarPopup(True)
-        self.due.setAccessibleName("Due date")
+        self.due.setAccessibleName(self.tr("Due date"))
         self.client = QComboBox(self)
-        self.client.setAccessibleName("About which client (optional)")
-        self.client.addItem("No client", None)
+        self.client.setAccessibleName(self.tr("About which client (optional)"))
+        self.client.addItem(self.tr("No client"), None)
         if client is not None:
             self.client.addItem(client[1], client[0])
             self.client.setCurrentIndex(1)
         self.details = QPlainTextEdit(self)
         self.details.setTabChangesFocus(True)
-        self.details.setAccessibleName("Details")
+        self.details.setAccessibleName(self.tr("Details"))
         self.details.setMaximumHeight(self.details.fontMetrics().height() * 6)
         form = QFormLayout()
         for text, widget in (
-            ("&Task *:", self.title),
-            ("&Due:", self.due),
-            ("&Client:", self.client),
-            ("D&etails:", self.details),
+            (self.tr("&Task *:"), self.title),
+            (self.tr("&Due:"), self.due),
+            (self.tr("&Client:"), self.client),
+            (self.tr("D&etails:"), self.details),
         ):
             label = QLabel(text, self)
             label.setBuddy(widget)
             form.addRow(label, widget)
         self.error = error_label(self)
-        self.buttons, self.save_button = accept_cancel(self, "&Add task", "Add task", self.save)
+        self.buttons, self.save_button = accept_cancel(
+            self, self.tr("&Add task"), self.tr("Add task"), self.save
+        )
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.error)

@@ -8,24 +8,65 @@ Entries are the services' own rows: a ``NoteRow`` (from ``list_notes``) or a
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QCoreApplication, QObject
 
 from mhsw_desktop.ui.record_model import RecordTableModel
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 #: rows handed to the view at a time (the rest as it scrolls)
 BATCH = 100
 
-#: (key, label) of the kind filter
+#: (key, label) of the kind filter; the labels are source text: see :func:`kind_choices`
 KINDS: tuple[tuple[str, str], ...] = (
-    ("all", "All entries"),
-    ("notes", "Notes"),
-    ("drafts", "Notes to finish (unsigned)"),
-    ("signed", "Signed notes"),
-    ("in_error", "Entered in error"),
-    ("contacts", "Coordination contacts"),
+    ("all", QT_TRANSLATE_NOOP("TimelineModel", "All entries")),
+    ("notes", QT_TRANSLATE_NOOP("TimelineModel", "Notes")),
+    ("drafts", QT_TRANSLATE_NOOP("TimelineModel", "Notes to finish (unsigned)")),
+    ("signed", QT_TRANSLATE_NOOP("TimelineModel", "Signed notes")),
+    ("in_error", QT_TRANSLATE_NOOP("TimelineModel", "Entered in error")),
+    ("contacts", QT_TRANSLATE_NOOP("TimelineModel", "Coordination contacts")),
 )
+
+
+def kind_choices() -> list[tuple[str, str]]:
+    """:data:`KINDS` with the labels in the interface's language."""
+    return [(key, QCoreApplication.translate("TimelineModel", label)) for key, label in KINDS]
+
+
+class TimelineWords(QObject):
+    """The cells' words, in a QObject so that ``self.tr(text, "", n)`` gives counts their
+    plural forms (lupdate marks a ``translate()`` with a count as singular only)."""
+
+    def status(self, row: Any) -> str:
+        if row.entered_in_error:
+            return self.tr("Entered in error")
+        if row.signed_at is None:
+            status = self.tr("Draft")
+        elif not row.addenda_count:
+            status = self.tr("Signed")
+        elif row.addenda_count == 1:
+            status = self.tr("Signed + 1 addendum")
+        else:
+            status = self.tr("Signed + %n addenda", "", row.addenda_count)
+        if row.late_entry:
+            status = self.tr("{status} · late entry").format(status=status)
+        return status
+
+    def title(self, row: Any) -> str:
+        if is_contact(row):
+            return self.tr("Contact · {mode} · {direction}").format(
+                mode=row.mode.label.lower(), direction=row.direction.label.lower()
+            )
+        return self.tr("{template} note · {service}").format(
+            template=row.template_name, service=row.service_type.label
+        )
+
+
+@cache
+def _words() -> TimelineWords:
+    return TimelineWords()
 
 
 def is_contact(row: Any) -> bool:
@@ -40,25 +81,13 @@ def entry_date(row: Any) -> date:
 
 
 def entry_status(row: Any) -> str:
-    if row.entered_in_error:
-        return "Entered in error"
-    if row.signed_at is None:
-        status = "Draft"
-    else:
-        status = "Signed"
-        if row.addenda_count:
-            plural = "addendum" if row.addenda_count == 1 else "addenda"
-            status += f" + {row.addenda_count} {plural}"
-    if row.late_entry:
-        status += " · late entry"
-    return status
+    """ "Draft", "Signed + 2 addenda · late entry", "Entered in error"."""
+    return _words().status(row)
 
 
 def entry_title(row: Any) -> str:
     """ "SOAP note · Individual therapy", "Contact · phone · outgoing"."""
-    if is_contact(row):
-        return f"Contact · {row.mode.label.lower()} · {row.direction.label.lower()}"
-    return f"{row.template_name} note · {row.service_type.label}"
+    return _words().title(row)
 
 
 def entry_summary(row: Any) -> str:
@@ -66,11 +95,14 @@ def entry_summary(row: Any) -> str:
 
 
 COLUMNS = (
-    ("Date", lambda r: entry_date(r).isoformat()),
-    ("Entry", entry_title),
+    (QT_TRANSLATE_NOOP("Columns", "Date"), lambda r: entry_date(r).isoformat()),
+    (QT_TRANSLATE_NOOP("Columns", "Entry"), entry_title),
     # a note's status; the collaborator a contact was with
-    ("Status / with", lambda r: r.collaborator_name if is_contact(r) else entry_status(r)),
-    ("Summary", entry_summary),
+    (
+        QT_TRANSLATE_NOOP("Columns", "Status / with"),
+        lambda r: r.collaborator_name if is_contact(r) else entry_status(r),
+    ),
+    (QT_TRANSLATE_NOOP("Columns", "Summary"), entry_summary),
 )
 
 

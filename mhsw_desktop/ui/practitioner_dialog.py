@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -23,19 +23,28 @@ from PySide6.QtWidgets import (
 )
 
 from mhsw_desktop.ui.operations import OperationRunner, user_message
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 from mhsw_desktop.ui.widgets import accept_cancel, busy_bar, error_label, plain_label
 
-#: (field, label, limit, kind)
+#: (field, label, limit, kind); the labels are translated where shown
 FIELDS: tuple[tuple[str, str, int, str], ...] = (
-    ("name", "&Name (as you sign)", 200, "line"),
-    ("credentials", "&Credentials (e.g. LCSW)", 100, "line"),
-    ("licence_number", "&Licence number", 100, "line"),
-    ("practice_name", "&Practice name", 200, "line"),
-    ("address", "&Address", 500, "text"),
-    ("phone", "P&hone", 40, "line"),
+    ("name", QT_TRANSLATE_NOOP("PractitionerDialog", "&Name (as you sign)"), 200, "line"),
+    (
+        "credentials",
+        QT_TRANSLATE_NOOP("PractitionerDialog", "&Credentials (e.g. LCSW)"),
+        100,
+        "line",
+    ),
+    ("licence_number", QT_TRANSLATE_NOOP("PractitionerDialog", "&Licence number"), 100, "line"),
+    ("practice_name", QT_TRANSLATE_NOOP("PractitionerDialog", "&Practice name"), 200, "line"),
+    ("address", QT_TRANSLATE_NOOP("PractitionerDialog", "&Address"), 500, "text"),
+    ("phone", QT_TRANSLATE_NOOP("PractitionerDialog", "P&hone"), 40, "line"),
 )
 #: (stored value, label) of the paper sizes, as the service knows them
-PAPER_SIZES: tuple[tuple[str, str], ...] = (("letter", "Letter"), ("a4", "A4"))
+PAPER_SIZES: tuple[tuple[str, str], ...] = (
+    ("letter", QT_TRANSLATE_NOOP("PractitionerDialog", "Letter")),
+    ("a4", QT_TRANSLATE_NOOP("PractitionerDialog", "A4")),
+)
 #: the preview shows the logo scaled to fit this box (logical pixels), as on a report
 PREVIEW_SIZE = (160, 64)
 
@@ -44,7 +53,10 @@ def choose_image(parent: QWidget, caption: str) -> str:
     """A PNG or JPEG picked by the user, starting in their pictures ("" when cancelled)."""
     start = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
     chosen, _filter = QFileDialog.getOpenFileName(
-        parent, caption, start or str(Path.home()), "Images (*.png *.jpg *.jpeg)"
+        parent,
+        caption,
+        start or str(Path.home()),
+        QCoreApplication.translate("PractitionerDialog", "Images") + " (*.png *.jpg *.jpeg)",
     )
     return chosen
 
@@ -59,17 +71,20 @@ class PractitionerDialog(QDialog):
         super().__init__(parent)
         self.runner = runner
         self._busy = True
-        self.setWindowTitle("Practitioner profile")
+        self.setWindowTitle(self.tr("Practitioner profile"))
         self.setObjectName("practitioner_dialog")
         intro = plain_label(
-            "Signed notes record your name, credentials and licence number as they are "
-            "on the day you sign. Reports carry the practice details.",
+            self.tr(
+                "Signed notes record your name, credentials and licence number as they are "
+                "on the day you sign. Reports carry the practice details."
+            ),
             self,
         )
         intro.setWordWrap(True)
         self.widgets: dict[str, QLineEdit | QPlainTextEdit] = {}
         form = QFormLayout()
-        for name, label_text, limit, kind in FIELDS:
+        for name, source_text, limit, kind in FIELDS:
+            label_text = QCoreApplication.translate("PractitionerDialog", source_text)
             widget: QLineEdit | QPlainTextEdit
             if kind == "line":
                 line = QLineEdit(self)
@@ -82,16 +97,16 @@ class PractitionerDialog(QDialog):
                 widget = text
             widget.setObjectName(name)
             widget.setAccessibleName(label_text.replace("&", ""))
-            label = QLabel(label_text + ":", self)
+            label = QLabel(self.tr("{label}:").format(label=label_text), self)
             label.setBuddy(widget)
             form.addRow(label, widget)
             self.widgets[name] = widget
         self.paper_size = QComboBox(self)
         self.paper_size.setObjectName("paper_size")
-        self.paper_size.setAccessibleName("Paper size")
+        self.paper_size.setAccessibleName(self.tr("Paper size"))
         for value, shown in PAPER_SIZES:
-            self.paper_size.addItem(shown, value)
-        paper_label = QLabel("Pape&r size:", self)
+            self.paper_size.addItem(QCoreApplication.translate("PractitionerDialog", shown), value)
+        paper_label = QLabel(self.tr("Pape&r size:"), self)
         paper_label.setBuddy(self.paper_size)
         form.addRow(paper_label, self.paper_size)
         self._logo_row(form)
@@ -101,7 +116,9 @@ class PractitionerDialog(QDialog):
         self.logo_changed = False
         self.error = error_label(self)
         self.busy = busy_bar(self)
-        self.buttons, self.save_button = accept_cancel(self, "&Save", "Save profile", self.save)
+        self.buttons, self.save_button = accept_cancel(
+            self, self.tr("&Save"), self.tr("Save profile"), self.save
+        )
         self.save_button.setEnabled(False)
         self._set_loaded(False)
         layout = QVBoxLayout(self)
@@ -115,28 +132,30 @@ class PractitionerDialog(QDialog):
 
     def _logo_row(self, form: QFormLayout) -> None:
         """Add the logo row to ``form``: a preview, Choose… and Remove."""
-        self.logo_preview = plain_label("No logo", self)
+        self.logo_preview = plain_label(self.tr("No logo"), self)
         self.logo_preview.setObjectName("logo_preview")
-        self.logo_preview.setAccessibleName("Logo preview")
-        self.logo_preview.setAccessibleDescription("No logo")
+        self.logo_preview.setAccessibleName(self.tr("Logo preview"))
+        self.logo_preview.setAccessibleDescription(self.tr("No logo"))
         self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.logo_preview.setMinimumSize(*PREVIEW_SIZE)
         self.logo_preview.setFrameShape(QLabel.Shape.StyledPanel)
-        self.choose_logo = QPushButton("Ch&oose…", self)
+        self.choose_logo = QPushButton(self.tr("Ch&oose…"), self)
         self.choose_logo.setObjectName("choose_logo")
-        self.choose_logo.setAccessibleName("Choose a logo image")
-        self.choose_logo.setToolTip("A PNG or JPEG, at most 2 MB; stored at most 600×600 px")
+        self.choose_logo.setAccessibleName(self.tr("Choose a logo image"))
+        self.choose_logo.setToolTip(
+            self.tr("A PNG or JPEG, at most 2 MB; stored at most 600×600 px")
+        )
         self.choose_logo.clicked.connect(self.pick_logo)
-        self.remove_logo = QPushButton("Re&move", self)
+        self.remove_logo = QPushButton(self.tr("Re&move"), self)
         self.remove_logo.setObjectName("remove_logo")
-        self.remove_logo.setAccessibleName("Remove the logo")
+        self.remove_logo.setAccessibleName(self.tr("Remove the logo"))
         self.remove_logo.clicked.connect(self.clear_logo)
         row = QHBoxLayout()
         row.addWidget(self.logo_preview)
         row.addWidget(self.choose_logo, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addWidget(self.remove_logo, 0, Qt.AlignmentFlag.AlignVCenter)
         row.addStretch(1)
-        label = QLabel("Lo&go:", self)
+        label = QLabel(self.tr("Lo&go:"), self)
         label.setBuddy(self.choose_logo)
         form.addRow(label, row)
 
@@ -151,8 +170,8 @@ class PractitionerDialog(QDialog):
         pixmap = QPixmap()
         if png is None or not pixmap.loadFromData(png, "PNG"):
             self.logo_preview.setPixmap(QPixmap())
-            self.logo_preview.setText("No logo")
-            self.logo_preview.setAccessibleDescription("No logo")
+            self.logo_preview.setText(self.tr("No logo"))
+            self.logo_preview.setAccessibleDescription(self.tr("No logo"))
             return
         ratio = self.devicePixelRatioF()
         fitted = pixmap.scaled(
@@ -164,7 +183,9 @@ class PractitionerDialog(QDialog):
         fitted.setDevicePixelRatio(ratio)
         self.logo_preview.setPixmap(fitted)
         self.logo_preview.setAccessibleDescription(
-            f"Logo, {pixmap.width()} by {pixmap.height()} pixels"
+            self.tr("Logo, {width} by {height} pixels").format(
+                width=pixmap.width(), height=pixmap.height()
+            )
         )
 
     def _load(self) -> None:
@@ -197,7 +218,7 @@ class PractitionerDialog(QDialog):
         """Ask for an image file, then have the service check it and show the result."""
         if self._busy:
             return
-        chosen = choose_image(self, "Choose the practice logo")
+        chosen = choose_image(self, self.tr("Choose the practice logo"))
         if not chosen or self._busy:
             return
         from mhsw_desktop.services.practitioner import MAX_LOGO_BYTES, normalise_logo
@@ -206,7 +227,11 @@ class PractitionerDialog(QDialog):
             with open(chosen, "rb") as file:
                 data = file.read(MAX_LOGO_BYTES + 1)  # one byte over is enough to refuse it
         except OSError as exc:
-            self.error.setText(f"Could not read {Path(chosen).name}: {exc.strerror}.")
+            self.error.setText(
+                self.tr("Could not read {file}: {reason}.").format(
+                    file=Path(chosen).name, reason=exc.strerror
+                )
+            )
             return
         self.error.setText("")
         self._busy = True

@@ -13,6 +13,7 @@ from datetime import date
 from types import SimpleNamespace
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialogButtonBox,
@@ -34,22 +35,28 @@ from mhsw_desktop.ui.date_edit import OptionalDateEdit
 from mhsw_desktop.ui.operations import OperationRunner
 from mhsw_desktop.ui.release_status_text import status_words
 from mhsw_desktop.ui.service_form import ServiceFormDialog
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 from mhsw_desktop.ui.widgets import plain_label
 
-#: what the special categories say beside their box
+#: what the special categories say beside their box (translated where shown)
 CATEGORY_TEXT = {
-    Category.PSYCHOTHERAPY_NOTES: "Psychotherapy notes (only when the signed form names them)",
-    Category.SUBSTANCE_USE: "Substance-use information (needs the client's specific consent)",
+    Category.PSYCHOTHERAPY_NOTES: QT_TRANSLATE_NOOP(
+        "ReleaseDialog", "Psychotherapy notes (only when the signed form names them)"
+    ),
+    Category.SUBSTANCE_USE: QT_TRANSLATE_NOOP(
+        "ReleaseDialog", "Substance-use information (needs the client's specific consent)"
+    ),
 }
 
 
 def delete_question(row: Any) -> str:
     """Asked before a release (``ReleaseRow``) is deleted."""
-    return (
-        f"Delete the release for {row.collaborator_name} signed {row.signed_date.isoformat()}? "
+    return QCoreApplication.translate(
+        "ReleaseDialog",
+        "Delete the release for {name} signed {day}? "
         "Do this only for a release entered by mistake; one the client withdrew is revoked "
-        "instead."
-    )
+        "instead.",
+    ).format(name=row.collaborator_name, day=row.signed_date.isoformat())
 
 
 class ReleaseDialog(ServiceFormDialog):
@@ -66,20 +73,24 @@ class ReleaseDialog(ServiceFormDialog):
         row: Any = None,
     ) -> None:
         editing = row is not None
-        super().__init__(
-            runner,
-            "Edit release of information" if editing else "Add release of information",
-            "&Save" if editing else "&Add release",
-            "Save release of information" if editing else "Add release of information",
-            parent,
-            intro=(
-                f"Correct the release for {row.collaborator_name} signed "
-                f"{row.signed_date.isoformat()} so that it matches the form the client signed."
-                if editing
-                else "Enter the release as the client signed it. What it allows is checked "
+        if editing:
+            title = self.tr("Edit release of information")
+            accept_text, accept_name = self.tr("&Save"), self.tr("Save release of information")
+            intro = self.tr(
+                "Correct the release for {name} signed {day} so that it matches the form the "
+                "client signed."
+            ).format(name=row.collaborator_name, day=row.signed_date.isoformat())
+        else:
+            title = self.tr("Add release of information")
+            accept_text, accept_name = (
+                self.tr("&Add release"),
+                self.tr("Add release of information"),
+            )
+            intro = self.tr(
+                "Enter the release as the client signed it. What it allows is checked "
                 "every time anything is produced for this collaborator."
-            ),
-        )
+            )
+        super().__init__(runner, title, accept_text, accept_name, parent, intro=intro)
         self.setObjectName("release_dialog")
         self.client_id = client_id
         self.release_id: uuid.UUID | None = row.id if editing else None
@@ -88,7 +99,9 @@ class ReleaseDialog(ServiceFormDialog):
         self.locked = False
         self.collaborator = CollaboratorCombo(runner, self)
         self.collaborator.problem.connect(self.summary.setText)
-        self.add_field("collaborator_id", "&Collaborator", self.collaborator, required=True)
+        self.add_field(
+            "collaborator_id", self.tr("&Collaborator"), self.collaborator, required=True
+        )
 
         box = QWidget(self)
         grid = QGridLayout(box)
@@ -102,7 +115,7 @@ class ReleaseDialog(ServiceFormDialog):
             self.categories[category] = check
         special_row = (len(ordinary) + 2) // 3
         for n, (category, text) in enumerate(CATEGORY_TEXT.items()):
-            check = QCheckBox(text, box)
+            check = QCheckBox(QCoreApplication.translate("ReleaseDialog", text), box)
             check.setChecked(False)
             grid.addWidget(check, special_row + n, 0, 1, 3)
             self.categories[category] = check
@@ -111,37 +124,41 @@ class ReleaseDialog(ServiceFormDialog):
             check.setObjectName(f"category_{category.value}")
         label = self.add_field(
             "categories",
-            "What may be &shared",
+            self.tr("What may be &shared"),
             box,
             required=True,
-            accessible_name="What may be shared",
+            accessible_name=self.tr("What may be shared"),
         )
         label.setBuddy(self.categories[Category.ATTENDANCE])
 
         self.consent = QPlainTextEdit(self)
         self.consent.setTabChangesFocus(True)
         self.consent.setPlaceholderText(
-            "42 CFR Part 2: what the client's signed consent allows to be shared, as worded"
+            self.tr(
+                "42 CFR Part 2: what the client's signed consent allows to be shared, as worded"
+            )
         )
         self.consent.setMaximumHeight(self.consent.fontMetrics().height() * 4)
-        self.add_field("substance_use_consent", "Substance-use c&onsent", self.consent)
+        self.add_field("substance_use_consent", self.tr("Substance-use c&onsent"), self.consent)
         self.purpose = QPlainTextEdit(self)
         self.purpose.setTabChangesFocus(True)
-        self.purpose.setPlaceholderText("e.g. Coordinate medication management")
+        self.purpose.setPlaceholderText(self.tr("e.g. Coordinate medication management"))
         self.purpose.setMaximumHeight(self.purpose.fontMetrics().height() * 3)
-        self.add_field("purpose", "&Purpose", self.purpose, required=True)
+        self.add_field("purpose", self.tr("&Purpose"), self.purpose, required=True)
         self.signed = OptionalDateEdit(date.today(), self)
-        self.add_field("signed_date", "Si&gned on", self.signed, required=True)
+        self.add_field("signed_date", self.tr("Si&gned on"), self.signed, required=True)
         self.expiry = OptionalDateEdit(None, self)
-        self.expiry.setToolTip("The last day the release is in force (Delete clears it)")
-        self.add_field("expiry_date", "&Expires after", self.expiry)
+        self.expiry.setToolTip(self.tr("The last day the release is in force (Delete clears it)"))
+        self.add_field("expiry_date", self.tr("&Expires after"), self.expiry)
         self.ends_when = QLineEdit(self)
         self.ends_when.setMaxLength(CARE_LIMITS["expiry_event"])
-        self.ends_when.setPlaceholderText("or an event, e.g. End of treatment at the clinic")
-        self.add_field("expiry_event", "Or e&nds when", self.ends_when)
+        self.ends_when.setPlaceholderText(
+            self.tr("or an event, e.g. End of treatment at the clinic")
+        )
+        self.add_field("expiry_event", self.tr("Or e&nds when"), self.ends_when)
         self.preview = plain_label("", self)
-        self.preview.setAccessibleName("Status once saved")
-        self.form.addRow(plain_label("Status:", self), self.preview)
+        self.preview.setAccessibleName(self.tr("Status once saved"))
+        self.form.addRow(plain_label(self.tr("Status:"), self), self.preview)
 
         for check in self.categories.values():
             check.toggled.connect(self._revalidate)
@@ -179,11 +196,11 @@ class ReleaseDialog(ServiceFormDialog):
 
         release_id = row.id
         self.add_delete_button(
-            "&Delete release…",
-            "Delete this release of information",
-            question_title="Delete release of information",
+            self.tr("&Delete release…"),
+            self.tr("Delete this release of information"),
+            question_title=self.tr("Delete release of information"),
             question=delete_question(row),
-            action="&Delete release",
+            action=self.tr("&Delete release"),
             delete=lambda s: delete_release(s, release_id),
             changes="releases",
         )
@@ -209,13 +226,15 @@ class ReleaseDialog(ServiceFormDialog):
         self.save_button.setEnabled(ready and not self._saving)
         expiry, event = self.expiry.value(), self.ends_when.text().strip()
         if expiry is None and not event:
-            self.preview.setText("Give the last day it is in force, or the event that ends it.")
+            self.preview.setText(
+                self.tr("Give the last day it is in force, or the event that ends it.")
+            )
             return
         today = date.today()
         probe = SimpleNamespace(expiry_date=expiry, revoked_date=None)
         words = status_words(release_status(probe, today), days_left(probe, today), probe)
         if expiry is None:
-            words += " until the event is recorded"
+            words = self.tr("{status} until the event is recorded").format(status=words)
         self.preview.setText(words)
 
     def _set_saving(self, saving: bool) -> None:
@@ -245,8 +264,8 @@ class ReleaseDialog(ServiceFormDialog):
         self._initial = None  # closing asks nothing: nothing here can be saved
         self._revalidate()
         close = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        close.setText("&Close")
-        close.setAccessibleName("Close")
+        close.setText(self.tr("&Close"))
+        close.setAccessibleName(self.tr("Close"))
         close.setFocus()
 
     def work(self) -> tuple[Callable[[Any], Any], str] | None:
@@ -255,10 +274,10 @@ class ReleaseDialog(ServiceFormDialog):
         collaborator_id = self.collaborator.chosen()
         missing: dict[str, str] = {}
         if collaborator_id is None:
-            missing["collaborator_id"] = "Choose whom the release is for."
+            missing["collaborator_id"] = self.tr("Choose whom the release is for.")
         signed = self.signed.value()
         if signed is None:
-            missing["signed_date"] = "is required"
+            missing["signed_date"] = self.tr("is required")
         if missing:
             self.show_errors(missing)
             return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -42,7 +42,11 @@ def field_message(words: str, message: str) -> str:
 
 class ServiceFormDialog(QDialog):
     """Subclasses add fields with :meth:`add_field`, then implement :meth:`value` (what the
-    form holds, comparable, for "unsaved changes") and :meth:`work` (the service call)."""
+    form holds, comparable, for "unsaved changes") and :meth:`work` (the service call).
+
+    Its own words are translated in the context "ServiceFormDialog" by name, not with
+    ``self.tr``: a subclass's ``tr`` may look them up under the subclass's name.
+    """
 
     #: the saving call's result (usually the new record's id)
     saved = Signal(object)
@@ -73,7 +77,9 @@ class ServiceFormDialog(QDialog):
         self.errors: dict[str, QLabel] = {}
         self.words: dict[str, str] = {}
         self.summary = error_label(self)
-        self.summary.setAccessibleName("What still needs attention")
+        self.summary.setAccessibleName(
+            QCoreApplication.translate("ServiceFormDialog", "What still needs attention")
+        )
         self.buttons, self.save_button = accept_cancel(self, accept_text, accept_name, self.save)
         self.save_button.setDefault(True)
         layout = QVBoxLayout(self)
@@ -107,11 +113,25 @@ class ServiceFormDialog(QDialog):
         """
         words = label_text.replace("&", "")
         widget.setObjectName(name)
-        widget.setAccessibleName((accessible_name or words) + (" (required)" if required else ""))
-        label = QLabel(label_text + (" *" if required else "") + ":", self)
+        spoken = accessible_name or words
+        if required:
+            spoken = QCoreApplication.translate("ServiceFormDialog", "{name} (required)").format(
+                name=spoken
+            )
+            shown = QCoreApplication.translate("ServiceFormDialog", "{label} *:").format(
+                label=label_text
+            )
+        else:
+            shown = QCoreApplication.translate("ServiceFormDialog", "{label}:").format(
+                label=label_text
+            )
+        widget.setAccessibleName(spoken)
+        label = QLabel(shown, self)
         label.setBuddy(widget)
         error = error_label(self)
-        error.setAccessibleName(f"{words} problem")
+        error.setAccessibleName(
+            QCoreApplication.translate("ServiceFormDialog", "{field} problem").format(field=words)
+        )
         error.hide()
         column = QVBoxLayout()
         column.setSpacing(0)
@@ -235,12 +255,17 @@ class ServiceFormDialog(QDialog):
         if isinstance(exc, ValidationError):
             self.show_errors(exc.errors)
             unplaced = {k: v for k, v in exc.errors.items() if k not in self.errors}
-            self.summary.setText(
-                "Please correct the fields marked above."
-                if not unplaced
-                else "Please correct: "
-                + "; ".join(f"{k.replace('_', ' ')} {v}" for k, v in unplaced.items())
-            )
+            if not unplaced:
+                text = QCoreApplication.translate(
+                    "ServiceFormDialog", "Please correct the fields marked above."
+                )
+            else:
+                # the service's field names and messages, as it words them
+                problems = "; ".join(f"{k.replace('_', ' ')} {v}" for k, v in unplaced.items())
+                text = QCoreApplication.translate(
+                    "ServiceFormDialog", "Please correct: {problems}"
+                ).format(problems=problems)
+            self.summary.setText(text)
         else:
             self.summary.setText(user_message(exc))
 
@@ -264,10 +289,16 @@ class ServiceFormDialog(QDialog):
         box = QMessageBox(self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Unsaved changes")
-        box.setText("Discard what you typed here?")
-        discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("&Keep editing", QMessageBox.ButtonRole.RejectRole)
+        box.setWindowTitle(QCoreApplication.translate("ServiceFormDialog", "Unsaved changes"))
+        box.setText(QCoreApplication.translate("ServiceFormDialog", "Discard what you typed here?"))
+        discard = box.addButton(
+            QCoreApplication.translate("ServiceFormDialog", "&Discard"),
+            QMessageBox.ButtonRole.DestructiveRole,
+        )
+        keep = box.addButton(
+            QCoreApplication.translate("ServiceFormDialog", "&Keep editing"),
+            QMessageBox.ButtonRole.RejectRole,
+        )
         box.setDefaultButton(keep)
         self._confirm = box
 

@@ -27,7 +27,8 @@ from mhsw_desktop import APP_NAME
 from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.widgets import busy_bar, error_label, plain_label, scaled_font
 
-TITLE = f"Unlock — {APP_NAME}"
+#: the shape of a recovery key, shown as its placeholder (not words: never translated)
+RECOVERY_KEY_SHAPE = "ABCD-EFGH-…"
 
 
 class UnlockDialog(QDialog):
@@ -57,15 +58,15 @@ class UnlockDialog(QDialog):
         self.runner = runner
         self.throttle = throttle
         self._busy = False
-        self.setWindowTitle(TITLE)
+        self.setWindowTitle(self.tr("Unlock — {app}").format(app=APP_NAME))
         self.setObjectName("unlock_dialog")
 
-        heading = plain_label("Unlock your vault", self)
+        heading = plain_label(self.tr("Unlock your vault"), self)
         heading.setFont(scaled_font(self.font(), 1.4, bold=True))
-        self.folder_label = plain_label(f"Vault: {folder}", self)
+        self.folder_label = plain_label(self.tr("Vault: {folder}").format(folder=folder), self)
         self.folder_label.setWordWrap(True)
         self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.folder_label.setAccessibleName("Vault folder")
+        self.folder_label.setAccessibleName(self.tr("Vault folder"))
 
         self.demo_banner = plain_label("", self)
         self.demo_banner.setObjectName("demo_banner")
@@ -74,7 +75,7 @@ class UnlockDialog(QDialog):
         self.demo_banner.setFont(scaled_font(self.font(), 1.15, bold=True))
         self.demo_banner.setMargin(self.fontMetrics().height() // 2)
         self.demo_banner.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.demo_banner.setAccessibleName("Demo vault notice")
+        self.demo_banner.setAccessibleName(self.tr("Demo vault notice"))
         self.demo_banner.setAutoFillBackground(True)
         palette = self.demo_banner.palette()
         palette.setColor(self.demo_banner.backgroundRole(), Qt.GlobalColor.yellow)
@@ -88,46 +89,48 @@ class UnlockDialog(QDialog):
         self.notice.setFrameShape(QFrame.Shape.StyledPanel)
         self.notice.setMargin(self.fontMetrics().height() // 2)
         self.notice.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.notice.setAccessibleName("Backup notice")
+        self.notice.setAccessibleName(self.tr("Backup notice"))
         self.notice.hide()
 
         self.passphrase = QLineEdit(self)
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setAccessibleName("Passphrase")
+        self.passphrase.setAccessibleName(self.tr("Passphrase"))
         self.passphrase.setObjectName("passphrase")
-        self.passphrase_label = QLabel("&Passphrase:", self)
+        self.passphrase_label = QLabel(self.tr("&Passphrase:"), self)
         self.passphrase_label.setBuddy(self.passphrase)
         self.recovery = QLineEdit(self)
-        self.recovery.setAccessibleName("Recovery key")
+        self.recovery.setAccessibleName(self.tr("Recovery key"))
         self.recovery.setObjectName("recovery_key")
-        self.recovery.setPlaceholderText("ABCD-EFGH-…")
-        self.recovery_label = QLabel("&Recovery key:", self)
+        self.recovery.setPlaceholderText(RECOVERY_KEY_SHAPE)
+        self.recovery_label = QLabel(self.tr("&Recovery key:"), self)
         self.recovery_label.setBuddy(self.recovery)
-        self.use_recovery = QCheckBox("Use the recovery &key instead", self)
-        self.use_recovery.setAccessibleName("Use the recovery key instead")
+        self.use_recovery = QCheckBox(self.tr("Use the recovery &key instead"), self)
+        self.use_recovery.setAccessibleName(self.tr("Use the recovery key instead"))
         self.use_recovery.toggled.connect(self._switch_mode)
 
         self.error = error_label(self)
         self.busy = busy_bar(self)
         self.buttons = QDialogButtonBox(self)
         self.unlock_button = self.buttons.addButton(
-            "&Unlock", QDialogButtonBox.ButtonRole.AcceptRole
+            self.tr("&Unlock"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.unlock_button.setAccessibleName("Unlock")
+        self.unlock_button.setAccessibleName(self.tr("Unlock"))
         self.unlock_button.setDefault(True)
         self.other_button = self.buttons.addButton(
-            "&Other vault…", QDialogButtonBox.ButtonRole.ActionRole
+            self.tr("&Other vault…"), QDialogButtonBox.ButtonRole.ActionRole
         )
-        self.other_button.setAccessibleName("Open another vault")
+        self.other_button.setAccessibleName(self.tr("Open another vault"))
         self.restore_button = self.buttons.addButton(
-            "Restore from &backup…", QDialogButtonBox.ButtonRole.ActionRole
+            self.tr("Restore from &backup…"), QDialogButtonBox.ButtonRole.ActionRole
         )
-        self.restore_button.setAccessibleName("Restore from backup")
+        self.restore_button.setAccessibleName(self.tr("Restore from backup"))
         self.restore_button.setToolTip(
-            "Choose a backup, check it, and put it in place of this vault (kept aside)"
+            self.tr("Choose a backup, check it, and put it in place of this vault (kept aside)")
         )
-        self.quit_button = self.buttons.addButton("&Quit", QDialogButtonBox.ButtonRole.RejectRole)
-        self.quit_button.setAccessibleName("Quit")
+        self.quit_button = self.buttons.addButton(
+            self.tr("&Quit"), QDialogButtonBox.ButtonRole.RejectRole
+        )
+        self.quit_button.setAccessibleName(self.tr("Quit"))
         self.buttons.accepted.connect(self.attempt)
         self.buttons.rejected.connect(self.reject)
         self.other_button.clicked.connect(self.other_vault_requested)
@@ -159,7 +162,11 @@ class UnlockDialog(QDialog):
 
     # -- presentation --------------------------------------------------------------
     def show_demo(self, passphrase: str) -> None:
-        self.demo_banner.setText(f"Demo vault — synthetic data only. Passphrase: {passphrase}")
+        self.demo_banner.setText(
+            self.tr("Demo vault — synthetic data only. Passphrase: {passphrase}").format(
+                passphrase=passphrase
+            )
+        )
         self.demo_banner.show()
 
     def show_notice(self, text: str) -> None:
@@ -181,13 +188,15 @@ class UnlockDialog(QDialog):
     def _tick(self) -> None:
         remaining = self.throttle.remaining()
         if remaining > 0:
-            self.unlock_button.setText(f"&Unlock (wait {int(remaining + 0.999)} s)")
+            self.unlock_button.setText(
+                self.tr("&Unlock (wait {seconds} s)").format(seconds=int(remaining + 0.999))
+            )
             self.unlock_button.setEnabled(False)
             if not self._countdown.isActive():
                 self._countdown.start()
         else:
             self._countdown.stop()
-            self.unlock_button.setText("&Unlock")
+            self.unlock_button.setText(self.tr("&Unlock"))
             self.unlock_button.setEnabled(not self._busy)
 
     def _set_busy(self, busy: bool) -> None:
@@ -206,9 +215,9 @@ class UnlockDialog(QDialog):
         secret = self._secret_field().text()
         if not secret.strip():
             self.error.setText(
-                "Type the recovery key."
+                self.tr("Type the recovery key.")
                 if self.use_recovery.isChecked()
-                else "Type the passphrase."
+                else self.tr("Type the passphrase.")
             )
             return
         folder, with_recovery = self.folder, self.use_recovery.isChecked()
@@ -254,7 +263,9 @@ class UnlockDialog(QDialog):
             wait = self.throttle.record_failure()
             message = user_message(exc)
             if wait > 0:
-                message += f" Wait {int(wait + 0.999)} s before trying again."
+                message = self.tr("{message} Wait {seconds} s before trying again.").format(
+                    message=message, seconds=int(wait + 0.999)
+                )
             self.error.setText(message)
             self._tick()
         else:

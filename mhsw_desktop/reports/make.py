@@ -229,10 +229,11 @@ def _prepare(
 
         assert request.client_id is not None
         safety = safety_plan_data(session, request.client_id)
+        tongue = tongue_for(session, request, _known_language(safety.version.content.language))
         if kind == "wallet-card":  # never for a collaborator (check() refuses it)
-            return (lambda _: wallet_card.build(safety)), set()
+            return (lambda _: wallet_card.build(safety, tongue)), set()
         # a collaborator's copy of the safety plan is part of the treatment plan
-        return (lambda shared: safety_plan.build(safety, prepared_for=shared)), {
+        return (lambda shared: safety_plan.build(safety, prepared_for=shared, tongue=tongue)), {
             Category.TREATMENT_PLAN
         }
     if kind == "caseload":
@@ -247,6 +248,15 @@ def _prepare(
         accounting = data.disclosures_data(session, request.client_id)
         return (lambda _: disclosures.build(accounting)), set()
     raise AssertionError(f"unhandled report kind {kind}")  # check() lets only those through
+
+
+def _known_language(tag: str) -> str:
+    """A plan's own language tag ("es", "es-MX") as a language this install prints in, or
+    "" (then the client's preference decides)."""
+    from mhsw_desktop.domain.language import check_code
+
+    code = tag.strip().lower().split("-")[0]
+    return code if code and check_code(code) is None else ""
 
 
 #: what a copy says it is, in the accounting of disclosures

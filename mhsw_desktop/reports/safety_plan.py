@@ -10,6 +10,8 @@ a plan is often finished on paper and handed over the same day.
 
 from __future__ import annotations
 
+from typing import Any
+
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -26,7 +28,6 @@ from mhsw_desktop.reports.base import (
     PageMark,
     Pdf,
     ReportDocument,
-    day,
     para,
     practice_block,
     render,
@@ -34,6 +35,7 @@ from mhsw_desktop.reports.base import (
     table_style,
 )
 from mhsw_desktop.reports.sharing import prepared_for_block
+from mhsw_desktop.reports.tongue import ENGLISH_ONLY, Tongue
 from mhsw_desktop.services.report_data import PracticeHeader, PreparedFor, local_time
 from mhsw_desktop.services.safety_plans import (
     STEPS,
@@ -41,9 +43,12 @@ from mhsw_desktop.services.safety_plans import (
     SafetyPlanData,
     SafetyPlanView,
     Step,
+    in_language,
 )
 
 TITLE = "My safety plan"
+#: the texts of this document and of the wallet card (``resources/i18n/*/safety_plan.json``)
+TEXTS = "safety_plan"
 #: the accent of the numbers and the crisis box: a quiet blue that prints well in grey
 ACCENT = colors.HexColor("#2d5f73")
 CALM = colors.HexColor("#e8f0f3")
@@ -83,11 +88,10 @@ NUMBER = ParagraphStyle("sp-number", parent=_body, fontName=BOLD, fontSize=15, l
                         textColor=colors.white, alignment=TA_CENTER)  # fmt: skip
 
 
-def running_line(data: SafetyPlanData) -> str:
+def running_line(data: SafetyPlanData, tongue: Tongue = ENGLISH_ONLY) -> str:
     version = data.version
-    return (
-        f"{TITLE}: {data.client.name}, version {version.version_number} of {day(version.plan_date)}"
-    )
+    return tongue.t(TEXTS, "running", name=data.client.name, number=version.version_number,
+                    date=tongue.date(version.plan_date, "medium"))  # fmt: skip
 
 
 class NumberBadge(Flowable):
@@ -113,9 +117,10 @@ class NumberBadge(Flowable):
 
 
 # -- pieces ----------------------------------------------------------------------------
-def _step_heading(step: Step, width: float) -> Table:
+def _step_heading(step: Step, width: float, tongue: Tongue) -> Table:
+    prompt = tongue.pair(TEXTS, f"step.{step.key}.prompt", size=SIZE - 1.5)
     table = Table(
-        [[NumberBadge(step.number), Paragraph(para(step.prompt), PROMPT)]],
+        [[NumberBadge(step.number), Paragraph(prompt, PROMPT)]],
         colWidths=[INDENT, width - INDENT],
     )
     table.setStyle(
@@ -188,12 +193,13 @@ def contact_table(
     return table
 
 
-def blank_lines(step: Step, width: float) -> Table:
+def blank_lines(step: Step, width: float, tongue: Tongue = ENGLISH_ONLY) -> Table:
     """Ruled lines to write on by hand (a name and a phone for people and services)."""
     if step.kind == "contacts":
         phone_w = (width - INDENT) * 0.35
         rows: list[list[object]] = [["", "", "", ""] for _ in range(BLANK_LINES)]
-        rows.append(["", Paragraph("Name", SMALL), "", Paragraph("Phone", SMALL)])
+        name, phone = tongue.joined(TEXTS, "name"), tongue.joined(TEXTS, "phone")
+        rows.append(["", Paragraph(name, SMALL), "", Paragraph(phone, SMALL)])
         widths = [INDENT, width - INDENT - phone_w - 0.6 * cm, 0.6 * cm, phone_w]
         lines = [("LINEBELOW", (1, r), (1, r), 0.6, RULE) for r in range(BLANK_LINES)]
         lines += [("LINEBELOW", (3, r), (3, r), 0.6, RULE) for r in range(BLANK_LINES)]
@@ -214,36 +220,50 @@ def blank_lines(step: Step, width: float) -> Table:
     return table
 
 
-def step_blocks(step: Step, version: SafetyPlanView, width: float) -> list[Flowable]:
+def step_blocks(
+    step: Step, version: SafetyPlanView, width: float, tongue: Tongue = ENGLISH_ONLY
+) -> list[Flowable]:
     """One step: its number and question, then the entries (or lines to write on)."""
-    entries = version.step(step.key)
+    entries = localised_step(version, step.key, tongue)
     gap = Spacer(1, 0.45 * cm)
+    heading = _step_heading(step, width, tongue)
     if not entries:  # the lines to write on stay with their question, on one page
-        return [KeepTogether([_step_heading(step, width), blank_lines(step, width)]), gap]
+        return [KeepTogether([heading, blank_lines(step, width, tongue)]), gap]
     body: list[Flowable]
     if step.kind == "items":
         body = [Paragraph(para(text), ENTRY, bulletText="•") for text in entries]
     else:
         shaded = step.key == "professional_contacts"
         body = [contact_table(entries, width, indent=INDENT, shaded=shaded)]
-    return [KeepWithNext([_step_heading(step, width), body[0]]), *body[1:], gap]
+    return [KeepWithNext([heading, body[0]]), *body[1:], gap]
 
 
-def crisis_box(version: SafetyPlanView, width: float) -> list[Flowable]:
+def localised_step(version: SafetyPlanView, key: str, tongue: Tongue) -> tuple[Any, ...]:
+    """A step's entries as written, except the default crisis lines nobody edited: those
+    are given in the document's leading language."""
+    entries = version.step(key)
+    if key != "professional_contacts":
+        return entries
+    return tuple(in_language(contact, tongue.lead) for contact in entries)
+
+
+def crisis_box(
+    version: SafetyPlanView, width: float, tongue: Tongue = ENGLISH_ONLY
+) -> list[Flowable]:
     """The first services of step 5 that have a phone, boxed at the top of the first page
     (what they are, without their addresses: those are in step 5)."""
-    everything = version.step("professional_contacts")
+    everything = localised_step(version, "professional_contacts", tongue)
     services = tuple(c for c in everything if c.phone)[:CRISIS_BOX_CONTACTS]
     if not services:
         return []
     phone_w = min(5.2 * cm, width * 0.4)
     cells, tall = _contact_rows(services, width - phone_w, phone_w, address=False)
     rows: list[list[object]] = [
-        [Paragraph("If I am in crisis or not safe right now, I can call:", BOX_HEAD), ""],
+        [Paragraph(tongue.pair(TEXTS, "crisis_box", size=SIZE - 1.5), BOX_HEAD), ""],
         *cells,
     ]
     if len(everything) > len(services):
-        rows.append([Paragraph("More people and services are in step 5.", NOTE), ""])
+        rows.append([Paragraph(tongue.pair(TEXTS, "more_in_step5", inline=True), NOTE), ""])
     box = Table(rows, colWidths=[width - phone_w, phone_w])
     box.splitInRow = int(tall)
     last_contact = len(services)
@@ -266,12 +286,11 @@ def crisis_box(version: SafetyPlanView, width: float) -> list[Flowable]:
     return [box, Spacer(1, 0.5 * cm)]
 
 
-def draft_notice(width: float) -> Flowable:
+def draft_notice(width: float, tongue: Tongue = ENGLISH_ONLY) -> Flowable:
     box = Table(
-        [[Paragraph("<b>Draft – not yet signed.</b> This plan may still change before it is "
-                    "signed.", BODY)]],
+        [[Paragraph(tongue.pair(TEXTS, "draft", size=SIZE - 2), BODY)]],
         colWidths=[width],
-    )  # fmt: skip
+    )
     box.setStyle(
         table_style(
             ("BOX", (0, 0), (-1, -1), 1, DRAFT_EDGE),
@@ -284,12 +303,12 @@ def draft_notice(width: float) -> Flowable:
     return box
 
 
-def _signature_line(label: str, under: str, width: float) -> Table:
+def _signature_line(label: str, under: str, width: float, date_label: str = "Date") -> Table:
     """A ruled line to sign on, with a date line beside it."""
     table = Table(
         [["", "", ""],
          [Paragraph(para(label) + (f"<br/>{para(under)}" if under else ""), SMALL), "",
-          Paragraph("Date", SMALL)]],
+          Paragraph(para(date_label), SMALL)]],
         colWidths=[width * 0.6, width * 0.08, width * 0.32],
         rowHeights=[1.2 * cm, None],
     )  # fmt: skip
@@ -306,66 +325,78 @@ def _signature_line(label: str, under: str, width: float) -> Table:
 
 
 def signature_blocks(
-    version: SafetyPlanView, practice: PracticeHeader, width: float
+    version: SafetyPlanView,
+    practice: PracticeHeader,
+    width: float,
+    tongue: Tongue = ENGLISH_ONLY,
 ) -> list[Flowable]:
     """The client's line (or the day they signed) and the clinician's signature as recorded
     when signed (or a line to sign on while it is a draft)."""
-    out: list[Flowable] = [Paragraph("Signatures", BOX_HEAD), Spacer(1, 0.15 * cm)]
+    out: list[Flowable] = [
+        Paragraph(tongue.pair(TEXTS, "signatures", inline=True), BOX_HEAD),
+        Spacer(1, 0.15 * cm),
+    ]
+    date_label = tongue.joined("common", "date")
     if version.client_signed_on is not None:
-        out.append(Paragraph(f"Signed by me on {day(version.client_signed_on)}.", BODY))
+        when = version.client_signed_on
+        out.append(Paragraph(tongue.pair(TEXTS, "signed_by_me", size=SIZE - 2, date=when), BODY))
     else:
-        out.append(_signature_line("My signature", "", width))
+        out.append(_signature_line(tongue.joined(TEXTS, "my_signature"), "", width, date_label))
     out.append(Spacer(1, 0.35 * cm))
     if version.signed_at is not None:
         who = ", ".join(p for p in (version.signer_name, version.signer_credentials) if p)
-        signed_on = local_time(version.signed_at).date()
-        out.append(Paragraph(f"Signed by my clinician, {para(who)}, on {day(signed_on)}.", BODY))
+        when = local_time(version.signed_at).date()
+        signed = tongue.pair(TEXTS, "signed_by_clinician", size=SIZE - 2, who=who, date=when)
+        out.append(Paragraph(signed, BODY))
     else:
         who = ", ".join(p for p in (practice.practitioner_name, practice.credentials) if p)
-        out.append(_signature_line("Clinician's signature", who, width))
+        label = tongue.joined(TEXTS, "clinician_signature")
+        out.append(_signature_line(label, who, width, date_label))
     return [KeepTogether(out)]
 
 
-def _meta(data: SafetyPlanData) -> str:
+def _meta(data: SafetyPlanData, tongue: Tongue) -> str:
     version = data.version
-    return (
-        f"For <b>{para(data.client.name)}</b> · plan of {day(version.plan_date)} · "
-        f"version {version.version_number}"
+    when = version.plan_date
+    return tongue.pair(
+        TEXTS, "meta", size=10, name=data.client.name, date=when, number=version.version_number
     )
 
 
 # -- the document ----------------------------------------------------------------------
-def build(data: SafetyPlanData, *, prepared_for: PreparedFor | None = None) -> Pdf:
+def build(
+    data: SafetyPlanData,
+    *,
+    prepared_for: PreparedFor | None = None,
+    tongue: Tongue = ENGLISH_ONLY,
+) -> Pdf:
+    """The client's copy in ``tongue``: its leading language, and for a bilingual copy the
+    English under each heading and question (the client's own words appear once)."""
     version = data.version
-    doc = ReportDocument(data.practice, title="Safety plan", running=running_line(data))
+    doc = ReportDocument(data.practice, title=tongue.t(TEXTS, "document_title"),
+                         running=running_line(data, tongue), tongue=tongue)  # fmt: skip
     width = doc.content_width
     header_st = styles(1.1)
     story: list[Flowable] = [
         PageMark(titled=True),
-        practice_block(data.practice, header_st, width),
+        practice_block(data.practice, header_st, width, tongue),
         Spacer(1, 0.35 * cm),
-        Paragraph(TITLE, TITLE_STYLE),
-        Paragraph(_meta(data), META),
+        Paragraph(tongue.pair(TEXTS, "title", size=15), TITLE_STYLE),
+        Paragraph(_meta(data, tongue), META),
         Spacer(1, 0.3 * cm),
         *prepared_for_block(prepared_for, header_st, width),
     ]
     if not version.signed:
-        story += [draft_notice(width), Spacer(1, 0.3 * cm)]
+        story += [draft_notice(width, tongue), Spacer(1, 0.3 * cm)]
     story += [
-        Paragraph(
-            "When I notice my warning signs, I can go through these steps in order, and "
-            "move on to the next one if I am still not safe.",
-            BODY,
-        ),
+        Paragraph(tongue.pair(TEXTS, "intro", size=SIZE - 2), BODY),
         Spacer(1, 0.35 * cm),
-        *crisis_box(version, width),
+        *crisis_box(version, width, tongue),
     ]
     for step in STEPS:
-        story += step_blocks(step, version, width)
-    story += [Spacer(1, 0.2 * cm), *signature_blocks(version, data.practice, width)]
+        story += step_blocks(step, version, width, tongue)
+    story += [Spacer(1, 0.2 * cm), *signature_blocks(version, data.practice, width, tongue)]
     if version.content_hash:
-        story += [
-            Spacer(1, 0.4 * cm),
-            Paragraph(f"Plan reference {para(version.content_hash[:12])}", SMALL),
-        ]
+        reference = tongue.t(TEXTS, "reference", ref=version.content_hash[:12])
+        story += [Spacer(1, 0.4 * cm), Paragraph(para(reference), SMALL)]
     return render(doc, story)

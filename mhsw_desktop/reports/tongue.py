@@ -57,15 +57,17 @@ class Tongue:
 
     # -- texts ----------------------------------------------------------------------------
     def t(self, family: str, key: str, **fields: Any) -> str:
-        """``key`` in the leading language (plain text)."""
-        return text(self.lead, family, key, **fields)
+        """``key`` in the leading language (plain text). A ``date`` among ``fields`` is
+        written as that language writes dates."""
+        return text(self.lead, family, key, **_dates_in(self.lead, fields))
 
     def each(self, family: str, key: str, **fields: Any) -> tuple[str, ...]:
         """``key`` in every language of the document, the leading one first; a text that
-        reads the same in both (a name, "988") is given once."""
+        reads the same in both (a name, "988") is given once. Dates among ``fields`` are
+        written in each language's own way."""
         found: list[str] = []
         for code in self.languages:
-            value = text(code, family, key, **fields)
+            value = text(code, family, key, **_dates_in(code, fields))
             if value not in found:
                 found.append(value)
         return tuple(found)
@@ -89,7 +91,10 @@ class Tongue:
         ``fields`` are user text and are escaped here; the texts themselves are the
         app's own and may hold ``<b>`` and ``<br/>``.
         """
-        safe = {name: escape(str(value)) for name, value in fields.items()}
+        safe = {
+            name: value if isinstance(value, date) else escape(str(value))
+            for name, value in fields.items()
+        }
         parts = self.each(family, key, **safe)
         if len(parts) == 1:
             return parts[0]
@@ -132,6 +137,18 @@ class Tongue:
 
     def phone(self, value: str) -> str:
         return format_phone(value)
+
+
+def _dates_in(code: str, fields: dict[str, Any]) -> dict[str, Any]:
+    """``fields`` with each ``date`` written the long way of ``code``'s locale."""
+    if not any(isinstance(v, date) for v in fields.values()):
+        return fields
+    from babel.dates import format_date
+
+    return {
+        name: format_date(v, "long", locale=_locale(code)) if isinstance(v, date) else v
+        for name, v in fields.items()
+    }
 
 
 def format_phone(value: str) -> str:

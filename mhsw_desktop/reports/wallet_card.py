@@ -27,7 +27,6 @@ from reportlab.platypus import Paragraph
 from mhsw_desktop.reports.base import (
     BOLD,
     FONT,
-    FOOTER_TEXT,
     FOOTER_Y,
     INK,
     ITALIC,
@@ -36,15 +35,17 @@ from mhsw_desktop.reports.base import (
     RULE,
     Pdf,
     clean,
-    day,
     fit_line,
     practice_block,
     register_fonts,
     styles,
 )
-from mhsw_desktop.services.safety_plans import STEP_BY_KEY, Contact, SafetyPlanData, crisis_lines
+from mhsw_desktop.reports.tongue import ENGLISH_ONLY, Tongue
+from mhsw_desktop.services.safety_plans import Contact, SafetyPlanData, crisis_lines, in_language
 
 TITLE = "Safety-plan wallet card"
+#: the card's texts, shared with the safety plan (``resources/i18n/*/safety_plan.json``)
+TEXTS = "safety_plan"
 CARD_WIDTH = 85.6 * mm
 CARD_HEIGHT = 54 * mm
 #: the margin inside each side of the card that text keeps clear of (cutting is not exact)
@@ -213,6 +214,7 @@ def _place(
     top: float,
     bottom: float,
     order: list[int] | None = None,
+    more: str = MORE,
 ) -> Side:
     """Lay ``sections`` out from ``top`` down to ``bottom`` inside ``box`` (its padding
     kept); ``order`` says which section comes first when they take turns for the room."""
@@ -227,7 +229,8 @@ def _place(
         y -= GAP if index else 0
         start = y
         y -= LEADING
-        lines.append(Line(left, y + 1.5, section.label, BOLD, SIZE, "accent"))
+        label = fit_line(section.label, BOLD, SIZE, width)
+        lines.append(Line(left, y + 1.5, label, BOLD, SIZE, "accent"))
         if not section.entries:
             for _ in range(2):
                 y -= LEADING * BLANK / 2
@@ -238,7 +241,7 @@ def _place(
             y -= _rows(entry) * LEADING
         if count < len(section.entries):
             y -= LEADING
-            lines.append(Line(left + stringWidth("• ", FONT, SIZE), y + 1.5, MORE, ITALIC, SIZE,
+            lines.append(Line(left + stringWidth("• ", FONT, SIZE), y + 1.5, more, ITALIC, SIZE,
                               "muted"))  # fmt: skip
         if section.shaded:
             shades.append(Box(box.x + PAD * 0.5, y - 1, box.width - PAD, start - y + 2))
@@ -252,36 +255,49 @@ def crisis_lines_first(contacts: Sequence[Contact]) -> tuple[Contact, ...]:
     return tuple(sorted(contacts, key=lambda contact: contact.phone not in lines))
 
 
-def layout(data: SafetyPlanData, x: float, y: float) -> CardLayout:
-    """The card with its lower left corner at (``x``, ``y``) on the page."""
+def layout(data: SafetyPlanData, x: float, y: float, tongue: Tongue = ENGLISH_ONLY) -> CardLayout:
+    """The card with its lower left corner at (``x``, ``y``) on the page, in ``tongue``
+    (a bilingual card gives its headings in both languages, "Señales de alerta / Warning
+    signs", cut to fit; the entries are the client's own words, once)."""
     version = data.version
     width = CARD_WIDTH - 2 * PAD
     front_box = Box(x, y, CARD_WIDTH, CARD_HEIGHT)
     back_box = Box(x + CARD_WIDTH, y, CARD_WIDTH, CARD_HEIGHT)
     head_y = y + CARD_HEIGHT - PAD - HEAD_SIZE
-    heading = Line(x + PAD, head_y, "My safety plan", BOLD, HEAD_SIZE, "accent")
+
+    def head(key: str, left: float) -> Line:
+        title = fit_line(tongue.joined(TEXTS, key), BOLD, HEAD_SIZE, width)
+        return Line(left, head_y, title, BOLD, HEAD_SIZE, "accent")
+
+    heading = head("card.heading", x + PAD)
     top = y + CARD_HEIGHT - PAD - HEAD_LEADING
+
+    def title(key: str) -> str:
+        return tongue.joined(TEXTS, f"step.{key}.title")
 
     def items(key: str) -> _Section:
         entries = tuple(_item_entry(text, width) for text in version.step(key))
-        return _Section(STEP_BY_KEY[key].title, entries)
+        return _Section(title(key), entries)
 
     def contacts(key: str, *, shaded: bool = False) -> _Section:
         people = version.step(key)
         if key == "professional_contacts":
-            people = crisis_lines_first(people)
+            people = tuple(in_language(c, tongue.lead) for c in crisis_lines_first(people))
         entries = tuple(_contact_entry(contact, width) for contact in people)
-        return _Section(STEP_BY_KEY[key].title, entries, shaded)
+        return _Section(title(key), entries, shaded)
 
-    front = _place([items("warning_signs"), items("coping_strategies")], front_box, top, y + PAD)
+    more = tongue.t(TEXTS, "card.more")
+    front = _place([items("warning_signs"), items("coping_strategies")], front_box, top, y + PAD,
+                   more=more)  # fmt: skip
     front = Side(front.box, (heading, *front.lines), front.rules, front.shades)
-    back_heading = Line(back_box.x + PAD, head_y, "Who I can call", BOLD, HEAD_SIZE, "accent")
+    back_heading = head("card.who_i_can_call", back_box.x + PAD)
     # the last line of the back says which version this is
     sections = [contacts("help_contacts"), contacts("professional_contacts", shaded=True)]
     # the crisis lines come first when the two steps take turns for the room
-    back = _place(sections, back_box, top, y + PAD + LEADING, order=[1, 0])
-    status = "" if version.signed else " · Draft – not yet signed"
-    foot = f"Version {version.version_number} of {day(version.plan_date)}{status}"
+    back = _place(sections, back_box, top, y + PAD + LEADING, order=[1, 0], more=more)
+    status = "" if version.signed else " · " + tongue.t(TEXTS, "card.draft")
+    when = tongue.date(version.plan_date, "medium")
+    foot = tongue.t(TEXTS, "card.version", number=version.version_number, date=when) + status
     foot_line = Line(back_box.x + PAD, y + PAD + 1.5, fit_line(foot, FONT, 7, width), FONT, 7,
                      "muted")  # fmt: skip
     back = Side(back.box, (back_heading, *back.lines, foot_line), back.rules, back.shades)
@@ -309,7 +325,7 @@ def _draw_side(canvas: Canvas, side: Side) -> None:
             canvas.drawString(line.x, line.y, line.text)
 
 
-def _draw_cut_and_fold(canvas: Canvas, card: CardLayout) -> None:
+def _draw_cut_and_fold(canvas: Canvas, card: CardLayout, tongue: Tongue) -> None:
     box = card.box
     canvas.saveState()
     canvas.setStrokeColor(INK)
@@ -323,19 +339,23 @@ def _draw_cut_and_fold(canvas: Canvas, card: CardLayout) -> None:
     canvas.setDash()
     canvas.setFillColor(MUTED)
     canvas.setFont(FONT, 7.5)
-    canvas.drawCentredString(fold, box.top + 5.5 * mm, "fold")
-    canvas.drawCentredString(box.x + CARD_WIDTH / 2, box.top + 2 * mm, "front")
-    canvas.drawCentredString(fold + CARD_WIDTH / 2, box.top + 2 * mm, "back")
+    canvas.drawCentredString(fold, box.top + 5.5 * mm, tongue.joined(TEXTS, "card.fold"))
+    canvas.drawCentredString(box.x + CARD_WIDTH / 2, box.top + 2 * mm,
+                             tongue.joined(TEXTS, "card.front"))  # fmt: skip
+    canvas.drawCentredString(fold + CARD_WIDTH / 2, box.top + 2 * mm,
+                             tongue.joined(TEXTS, "card.back"))  # fmt: skip
     canvas.setFont(FONT, 11)
     canvas.drawRightString(box.x - 1.5 * mm, box.top - 3.5 * mm, "✂")
     canvas.restoreState()
 
 
-def build(data: SafetyPlanData) -> Pdf:
-    return build_with_layout(data)[0]
+def build(data: SafetyPlanData, tongue: Tongue = ENGLISH_ONLY) -> Pdf:
+    return build_with_layout(data, tongue)[0]
 
 
-def build_with_layout(data: SafetyPlanData) -> tuple[Pdf, CardLayout]:
+def build_with_layout(
+    data: SafetyPlanData, tongue: Tongue = ENGLISH_ONLY
+) -> tuple[Pdf, CardLayout]:
     """The page, and where everything on the card went (for tests)."""
     register_fonts()
     practice = data.practice
@@ -343,44 +363,41 @@ def build_with_layout(data: SafetyPlanData) -> tuple[Pdf, CardLayout]:
     buffer = io.BytesIO()
     canvas = Canvas(buffer, pagesize=(page_width, page_height), pageCompression=1,
                     initialFontName=FONT)  # fmt: skip
-    canvas.setTitle(TITLE)
+    canvas.setTitle(tongue.t(TEXTS, "card.title"))
     canvas.setAuthor(practice.practice_name or practice.practitioner_name)
     canvas.setCreator("MHSW Desktop")
     canvas.setSubject("Confidential clinical record")
     st = styles()
     width = page_width - 2 * MARGIN
-    header = practice_block(practice, st, width)
+    header = practice_block(practice, st, width, tongue)
     _, height = header.wrapOn(canvas, width, page_height)
     top = page_height - MARGIN
     header.drawOn(canvas, MARGIN, top - height)
     top -= height + 0.3 * cm
     for flowable in (
-        Paragraph(TITLE, st.title),
-        Paragraph(
-            "Cut along the dashed line and fold along the dotted line, so the front and the "
-            "back face out. The card holds the first entries of each step; the rest are in "
-            "the full safety plan.",
-            st.body,
-        ),
+        Paragraph(tongue.pair(TEXTS, "card.title", size=11), st.title),
+        Paragraph(tongue.pair(TEXTS, "card.instructions"), st.body),
     ):
         _, height = flowable.wrapOn(canvas, width, page_height)
         flowable.drawOn(canvas, MARGIN, top - height)
         top -= height + 0.15 * cm
     # the card sits under the instructions, centred, never higher than CARD_TOP
     card_top = min(page_height - CARD_TOP, top - 1.2 * cm)
-    card = layout(data, (page_width - 2 * CARD_WIDTH) / 2, card_top - CARD_HEIGHT)
+    card = layout(data, (page_width - 2 * CARD_WIDTH) / 2, card_top - CARD_HEIGHT, tongue)
     canvas.setFillColor(colors.white)
     canvas.rect(card.box.x, card.box.y, card.box.width, card.box.height, stroke=0, fill=1)
     _draw_side(canvas, card.front)
     _draw_side(canvas, card.back)
-    _draw_cut_and_fold(canvas, card)
+    _draw_cut_and_fold(canvas, card, tongue)
     canvas.setFont(FONT, 7.5)
     canvas.setFillColor(MUTED)
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.4)
     canvas.line(MARGIN, FOOTER_Y + 9, page_width - MARGIN, FOOTER_Y + 9)
-    canvas.drawString(MARGIN, FOOTER_Y, FOOTER_TEXT)
-    canvas.drawRightString(page_width - MARGIN, FOOTER_Y, "Page 1 of 1")
+    for n, footer in enumerate(tongue.each("common", "footer")):
+        canvas.drawString(MARGIN, FOOTER_Y - n * 8.5, footer)
+    canvas.drawRightString(page_width - MARGIN, FOOTER_Y, tongue.t("common", "page", number=1,
+                                                                    total=1))  # fmt: skip
     canvas.showPage()
     canvas.save()
-    return Pdf(buffer.getvalue(), 1), card
+    return Pdf(buffer.getvalue(), 1, tongue.languages), card

@@ -30,7 +30,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mhsw_desktop.domain.ids import utcnow
-from mhsw_desktop.domain.language import document_languages
+from mhsw_desktop.domain.language import document_languages, text
 from mhsw_desktop.domain.plans import (
     DEFAULT_PROFESSIONAL_CONTACTS,
     PLAN_LIMITS,
@@ -78,25 +78,22 @@ class Step:
     kind: Literal["items", "contacts"]
 
 
+def _step(key: str, number: int, kind: Literal["items", "contacts"]) -> Step:
+    """A step with its English heading and question (``resources/i18n/en/safety_plan.json``,
+    where the other languages' texts are too)."""
+    return Step(key, number, text("en", "safety_plan", f"step.{key}.title"),
+                text("en", "safety_plan", f"step.{key}.prompt"), kind)  # fmt: skip
+
+
 STEPS: tuple[Step, ...] = (
-    Step("warning_signs", 1, "Warning signs",
-         "Signs that a crisis may be starting for me (thoughts, pictures in my mind, moods, "
-         "situations, things I do)", "items"),
-    Step("coping_strategies", 2, "Coping on my own",
-         "Things I can do by myself to take my mind off my problems", "items"),
-    Step("distraction_contacts", 3, "People and places that distract me",
-         "People I can be with and places I can go that take my mind off things",
-         "contacts"),
-    Step("help_contacts", 4, "People I can ask for help",
-         "People I can call or text and tell that I need help", "contacts"),
-    Step("professional_contacts", 5, "Professionals and crisis lines",
-         "Professionals and services I can contact in a crisis", "contacts"),
-    Step("environment_safety", 6, "Making my surroundings safe",
-         "What I will do to keep myself safe where I am (putting away or removing "
-         "anything I could use to hurt myself)", "items"),
-    Step("reasons_for_living", 7, "Reasons for living",
-         "What matters most to me and is worth living for", "items"),
-)  # fmt: skip
+    _step("warning_signs", 1, "items"),
+    _step("coping_strategies", 2, "items"),
+    _step("distraction_contacts", 3, "contacts"),
+    _step("help_contacts", 4, "contacts"),
+    _step("professional_contacts", 5, "contacts"),
+    _step("environment_safety", 6, "items"),
+    _step("reasons_for_living", 7, "items"),
+)
 STEP_BY_KEY = {step.key: step for step in STEPS}
 
 
@@ -450,7 +447,8 @@ def default_professionals(session: Session, language: str = "en") -> tuple[Conta
     if profile.name:
         who = f"{profile.name}, {profile.credentials}" if profile.credentials else profile.name
         clinician = (
-            Contact(who, profile.phone, profile.practice_name or "My clinician",
+            Contact(who, profile.phone,
+                    profile.practice_name or text(language, "safety_plan", "my_clinician"),
                     profile.address),
         )  # fmt: skip
     return clinician + crisis_lines(language)

@@ -20,6 +20,7 @@ from mhsw_desktop.errors import NotFoundError, ValidationError
 from mhsw_desktop.reports import wallet_card
 from mhsw_desktop.reports.base import BOLD, FONT
 from mhsw_desktop.reports.make import ReportRequest, make_report, record_sharing
+from mhsw_desktop.reports.tongue import Tongue
 from mhsw_desktop.services import safety_plans as sp
 from mhsw_desktop.services.care_team import SharingRefused, list_disclosures
 from mhsw_desktop.services.clients import add_client
@@ -36,6 +37,8 @@ from tests.reports.test_reports import flat, in_order
 from tests.reports.test_reports_for_collaborators import release
 
 TODAY = date.today()
+#: how the client's copy writes today (a client reads "December 2, 2026", not ISO)
+LONG = Tongue().date(TODAY)
 BARRIERS = "Might feel like a burden to call anyone"
 
 
@@ -96,7 +99,7 @@ def test_a_draft_prints_the_steps_in_order_with_contacts_and_says_draft(vault: V
     text, _, _ = report(vault, "safety-plan", client)
     assert in_order(
         text, "Harbor Lane Counseling", "My safety plan", "Ana González Nguyễn",
-        f"plan of {TODAY.isoformat()}", "version 1", "Draft – not yet signed",
+        f"plan of {LONG}", "version 1", "Draft – not yet signed",
         "If I am in crisis", "988 Suicide & Crisis Lifeline", "988",
         "1", STEPS[0].prompt, "Lying awake going over things", "Pulling away from friends",
         "2", STEPS[1].prompt, "Walk the dog along the river",
@@ -124,8 +127,8 @@ def test_a_signed_plan_carries_both_signatures_as_recorded(vault: Vault) -> None
     text, _, _ = report(vault, "safety-plan", client)
     assert "Draft" not in text
     assert in_order(
-        text, "Signatures", f"Signed by me on {TODAY.isoformat()}",
-        f"Signed by my clinician, Avery Lindqvist, LCSW, on {TODAY.isoformat()}",
+        text, "Signatures", f"Signed by me on {LONG}",
+        f"Signed by my clinician, Avery Lindqvist, LCSW, on {LONG}",
         "Plan reference",
     )  # fmt: skip
     assert "My signature" not in text
@@ -276,7 +279,7 @@ def test_the_wallet_card_is_one_page_with_the_crisis_lines(vault: Vault) -> None
         "Coping on my own", "Walk the dog",
         "Who I can call", "People I can ask for help", "Tomás González (brother)",
         "(802) 555-0178", "Professionals and crisis lines", "988 Suicide & Crisis Lifeline",
-        "988", "Emergency services", "911", f"Version 1 of {TODAY.isoformat()}",
+        "988", "Emergency services", "911", f"Version 1 of {Tongue().date(TODAY, 'medium')}",
     )  # fmt: skip
     assert "González Nguyễn" not in text  # a lost card does not say whose plan it is
     assert "see your full plan" not in text  # everything fitted

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -31,10 +31,26 @@ from PySide6.QtWidgets import (
 )
 
 from mhsw_desktop.ui.operations import OperationRunner, user_message
+from mhsw_desktop.ui.record_model import header_text
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 from mhsw_desktop.ui.widgets import error_label, plain_label
 
-COLUMNS = ("Made", "Kind", "Clients", "Notes", "Size", "App version", "State")
-KIND_WORDS = {"auto": "daily", "manual": "on demand", "scheduled": "scheduled"}
+#: the backups table's headers (translated in the "Columns" context where shown)
+COLUMNS = (
+    QT_TRANSLATE_NOOP("Columns", "Made"),
+    QT_TRANSLATE_NOOP("Columns", "Kind"),
+    QT_TRANSLATE_NOOP("Columns", "Clients"),
+    QT_TRANSLATE_NOOP("Columns", "Notes"),
+    QT_TRANSLATE_NOOP("Columns", "Size"),
+    QT_TRANSLATE_NOOP("Columns", "App version"),
+    QT_TRANSLATE_NOOP("Columns", "State"),
+)
+#: a backup's kind (as its manifest names it) in words, translated where shown
+KIND_WORDS = {
+    "auto": QT_TRANSLATE_NOOP("RestoreWizard", "daily"),
+    "manual": QT_TRANSLATE_NOOP("RestoreWizard", "on demand"),
+    "scheduled": QT_TRANSLATE_NOOP("RestoreWizard", "scheduled"),
+}
 
 
 def local_time(iso: str) -> str:
@@ -45,7 +61,16 @@ def local_time(iso: str) -> str:
 
 
 def _size(n: int) -> str:
-    return f"{n / 2**20:.1f} MB" if n >= 2**20 else f"{max(n, 1) // 1024 or 1} KB"
+    if n >= 2**20:
+        return QCoreApplication.translate("RestoreWizard", "{size:.1f} MB").format(size=n / 2**20)
+    return QCoreApplication.translate("RestoreWizard", "{size} KB").format(
+        size=max(n, 1) // 1024 or 1
+    )
+
+
+def _kind(kind: str) -> str:
+    words = KIND_WORDS.get(kind)
+    return kind if words is None else QCoreApplication.translate("RestoreWizard", words)
 
 
 class ChoosePage(QWizardPage):
@@ -53,13 +78,13 @@ class ChoosePage(QWizardPage):
 
     def __init__(self, wizard: RestoreWizard) -> None:
         super().__init__(wizard)
-        self.setTitle("Choose a backup")
-        self.setSubTitle("The newest is first. A damaged backup cannot be chosen.")
+        self.setTitle(self.tr("Choose a backup"))
+        self.setSubTitle(self.tr("The newest is first. A damaged backup cannot be chosen."))
         self.model = QStandardItemModel(0, len(COLUMNS), self)
-        self.model.setHorizontalHeaderLabels(list(COLUMNS))
+        self.model.setHorizontalHeaderLabels([header_text(column) for column in COLUMNS])
         self.table = QTableView(self)
         self.table.setModel(self.model)
-        self.table.setAccessibleName("Backups")
+        self.table.setAccessibleName(self.tr("Backups"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -67,8 +92,8 @@ class ChoosePage(QWizardPage):
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.completeChanged.emit())
-        self.other = QPushButton("Choose a &file…", self)
-        self.other.setAccessibleName("Choose a backup file elsewhere")
+        self.other = QPushButton(self.tr("Choose a &file…"), self)
+        self.other.setAccessibleName(self.tr("Choose a backup file elsewhere"))
         self.other.clicked.connect(self._choose_file)
         self.empty = plain_label("", self)
         layout = QVBoxLayout(self)
@@ -84,7 +109,7 @@ class ChoosePage(QWizardPage):
         entries = backup.list_backups(*folders)
         for entry in entries:
             self._add(entry)
-        self.empty.setText("" if entries else "No backups yet in the vault's folders.")
+        self.empty.setText("" if entries else self.tr("No backups yet in the vault's folders."))
         self.empty.setVisible(not entries)
         if entries and entries[0].ok:
             self.table.selectRow(0)
@@ -94,12 +119,12 @@ class ChoosePage(QWizardPage):
         cells = (
             [
                 local_time(manifest.created_at),
-                KIND_WORDS.get(manifest.kind, manifest.kind),
+                _kind(manifest.kind),
                 str(manifest.counts.get("clients", 0)),
                 str(manifest.counts.get("notes", 0)),
                 _size(entry.bytes),
                 manifest.app_version or "—",
-                entry.problem or "looks whole",
+                entry.problem or self.tr("looks whole"),
             ]
             if manifest is not None
             else [entry.path.name, "", "", "", _size(entry.bytes), "", entry.problem]
@@ -120,7 +145,10 @@ class ChoosePage(QWizardPage):
 
         with file_dialog_history_kept():
             chosen, _filter = QFileDialog.getOpenFileName(
-                self, "Choose a backup", str(Path.home()), "MHSW backups (*.mhswbak);;All (*)"
+                self,
+                self.tr("Choose a backup"),
+                str(Path.home()),
+                self.tr("MHSW backups") + " (*.mhswbak);;" + self.tr("All") + " (*)",
             )
         if chosen:
             self.add_file(Path(chosen))
@@ -149,14 +177,14 @@ class SecretPage(QWizardPage):
 
     def __init__(self, wizard: RestoreWizard) -> None:
         super().__init__(wizard)
-        self.setTitle("The backup's passphrase")
+        self.setTitle(self.tr("The backup's passphrase"))
         self.hint = plain_label("", self)
         self.hint.setWordWrap(True)
         self.secret = QLineEdit(self)
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.secret.setAccessibleName("Passphrase or recovery key")
+        self.secret.setAccessibleName(self.tr("Passphrase or recovery key"))
         self.secret.textChanged.connect(lambda _t: self.completeChanged.emit())
-        label = plain_label("&Passphrase or recovery key:", self)
+        label = plain_label(self.tr("&Passphrase or recovery key:"), self)
         label.setTextFormat(Qt.TextFormat.PlainText)
         label.setBuddy(self.secret)
         layout = QVBoxLayout(self)
@@ -170,10 +198,15 @@ class SecretPage(QWizardPage):
 
         path = self.wizard().choose_page.chosen()  # type: ignore[attr-defined]
         entry = backup.read_entry(path) if path else None
-        made = local_time(entry.manifest.created_at) if entry and entry.manifest else "then"
+        if entry and entry.manifest:
+            made = local_time(entry.manifest.created_at)
+        else:
+            made = self.tr("then")
         self.hint.setText(
-            f"Type the passphrase the vault had when this backup was made ({made}), or the "
-            "recovery key. A passphrase changed since then does not open it."
+            self.tr(
+                "Type the passphrase the vault had when this backup was made ({made}), or the "
+                "recovery key. A passphrase changed since then does not open it."
+            ).format(made=made)
         )
         self.secret.setFocus()
 
@@ -190,13 +223,13 @@ class CheckPage(QWizardPage):
     def __init__(self, wizard: RestoreWizard) -> None:
         super().__init__(wizard)
         self.step.connect(self._show_step, Qt.ConnectionType.QueuedConnection)
-        self.setTitle("Checking the backup")
+        self.setTitle(self.tr("Checking the backup"))
         self.status = plain_label("", self)
         self.status.setWordWrap(True)
-        self.status.setAccessibleName("Check result")
+        self.status.setAccessibleName(self.tr("Check result"))
         self.error = error_label(self)
-        self.confirm = QCheckBox("&Replace the current vault with this backup", self)
-        self.confirm.setAccessibleName("Replace the current vault with this backup")
+        self.confirm = QCheckBox(self.tr("&Replace the current vault with this backup"), self)
+        self.confirm.setAccessibleName(self.tr("Replace the current vault with this backup"))
         self.confirm.toggled.connect(lambda _c: self.completeChanged.emit())
         layout = QVBoxLayout(self)
         layout.addWidget(self.status)
@@ -217,7 +250,7 @@ class CheckPage(QWizardPage):
         self.confirm.hide()
         self.confirm.setChecked(False)
         self.error.setText("")
-        self.status.setText("Checking every page of the backup… (this takes a moment)")
+        self.status.setText(self.tr("Checking every page of the backup… (this takes a moment)"))
         assert path is not None
 
         def say(text: str) -> None:  # on the worker: a signal, never the widget itself
@@ -250,18 +283,28 @@ class CheckPage(QWizardPage):
         stamp = self.moment.strftime("%Y%m%dT%H%M%SZ")
         aside = wizard.folder.with_name(f"{wizard.folder.name}.before-restore-{stamp}")
         clients, notes = manifest.counts.get("clients", 0), manifest.counts.get("notes", 0)
+        how = self.tr("recovery key") if verified.how == "recovery key" else self.tr("passphrase")
         self.status.setText(
-            f"Every check passed: the backup of {local_time(manifest.created_at)} holds "
-            f"{clients} clients and {notes} notes, and opens with the {verified.how}.\n\n"
-            f"Restoring locks the vault first if it is open. The vault in {wizard.folder} "
-            f"is kept, whole, as {aside.name} beside it (nothing is deleted), and the "
-            "backups move along to the restored vault."
+            self.tr(
+                "Every check passed: the backup of {made} holds {clients} clients and {notes} "
+                "notes, and opens with the {how}.\n\n"
+                "Restoring locks the vault first if it is open. The vault in {folder} "
+                "is kept, whole, as {aside} beside it (nothing is deleted), and the "
+                "backups move along to the restored vault."
+            ).format(
+                made=local_time(manifest.created_at),
+                clients=clients,
+                notes=notes,
+                how=how,
+                folder=wizard.folder,
+                aside=aside.name,
+            )
         )
         self.confirm.show()
         self.completeChanged.emit()
 
     def _failed(self, exc: BaseException) -> None:
-        self.status.setText("The backup was not restored, and nothing was changed.")
+        self.status.setText(self.tr("The backup was not restored, and nothing was changed."))
         self.error.setText(user_message(exc))
 
     def isComplete(self) -> bool:
@@ -286,14 +329,14 @@ class RestoreWizard(QWizard):
         self.runner = runner
         self.folder = folder
         self.setObjectName("restore_wizard")
-        self.setWindowTitle("Restore from backup")
+        self.setWindowTitle(self.tr("Restore from backup"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.choose_page = ChoosePage(self)
         self.secret_page = SecretPage(self)
         self.check_page = CheckPage(self)
         for page in (self.choose_page, self.secret_page, self.check_page):
             self.addPage(page)
-        self.setButtonText(QWizard.WizardButton.FinishButton, "&Restore")
+        self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("&Restore"))
         self.choose_page.load(folders)
         runner.locked.connect(self.close)
         self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 110)

@@ -22,21 +22,40 @@ from mhsw_desktop.ui.date_edit import OptionalDateEdit
 from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.record_model import RecordTableModel
 from mhsw_desktop.ui.record_view import RecordTableView
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 from mhsw_desktop.ui.widgets import plain_label
 
-#: the actions the filter offers (the log may hold others; "All" shows them)
-ACTIONS = ("view", "create", "change", "sign", "entered_in_error", "delete", "print",
-           "export", "unlock", "unlock_failed", "lock", "change_passphrase")  # fmt: skip
+#: the actions the filter offers (the log may hold others; "All" shows them), with the
+#: filter's words for them
+ACTION_LABELS = {
+    "view": QT_TRANSLATE_NOOP("AuditLogDialog", "View"),
+    "create": QT_TRANSLATE_NOOP("AuditLogDialog", "Create"),
+    "change": QT_TRANSLATE_NOOP("AuditLogDialog", "Change"),
+    "sign": QT_TRANSLATE_NOOP("AuditLogDialog", "Sign"),
+    "entered_in_error": QT_TRANSLATE_NOOP("AuditLogDialog", "Entered in error"),
+    "delete": QT_TRANSLATE_NOOP("AuditLogDialog", "Delete"),
+    "print": QT_TRANSLATE_NOOP("AuditLogDialog", "Print"),
+    "export": QT_TRANSLATE_NOOP("AuditLogDialog", "Export"),
+    "unlock": QT_TRANSLATE_NOOP("AuditLogDialog", "Unlock"),
+    "unlock_failed": QT_TRANSLATE_NOOP("AuditLogDialog", "Unlock failed"),
+    "lock": QT_TRANSLATE_NOOP("AuditLogDialog", "Lock"),
+    "change_passphrase": QT_TRANSLATE_NOOP("AuditLogDialog", "Change passphrase"),
+}
+ACTIONS = tuple(ACTION_LABELS)
 #: how many of the newest entries the dialog shows
 SHOWN = 2_000
 
+#: the cells are the log's own words (its action, outcome and record kind as stored)
 COLUMNS = (
-    ("No.", lambda r: str(r.seq)),
-    ("When (UTC)", lambda r: r.at.isoformat(sep=" ", timespec="seconds")),
-    ("Action", lambda r: r.action.replace("_", " ")),
-    ("Outcome", lambda r: r.outcome),
-    ("Record", lambda r: r.object_type.replace("_", " ")),
-    ("Detail", lambda r: r.detail),
+    (QT_TRANSLATE_NOOP("Columns", "No."), lambda r: str(r.seq)),
+    (
+        QT_TRANSLATE_NOOP("Columns", "When (UTC)"),
+        lambda r: r.at.isoformat(sep=" ", timespec="seconds"),
+    ),
+    (QT_TRANSLATE_NOOP("Columns", "Action"), lambda r: r.action.replace("_", " ")),
+    (QT_TRANSLATE_NOOP("Columns", "Outcome"), lambda r: r.outcome),
+    (QT_TRANSLATE_NOOP("Columns", "Record"), lambda r: r.object_type.replace("_", " ")),
+    (QT_TRANSLATE_NOOP("Columns", "Detail"), lambda r: r.detail),
 )
 
 
@@ -60,46 +79,46 @@ class AuditLogDialog(QDialog):
         super().__init__(parent)
         self.runner = runner
         self.setObjectName("audit_log")
-        self.setWindowTitle("Audit log")
-        self.setAccessibleName("Audit log")
+        self.setWindowTitle(self.tr("Audit log"))
+        self.setAccessibleName(self.tr("Audit log"))
 
         self.action = QComboBox(self)
-        self.action.setAccessibleName("Show entries of this action")
-        self.action.addItem("All actions", None)
-        for action in ACTIONS:
-            self.action.addItem(action.replace("_", " ").capitalize(), action)
+        self.action.setAccessibleName(self.tr("Show entries of this action"))
+        self.action.addItem(self.tr("All actions"), None)
+        for action, label in ACTION_LABELS.items():
+            self.action.addItem(self.tr(label), action)
         self.since = OptionalDateEdit(None, self)
-        self.since.setAccessibleName("From this day")
+        self.since.setAccessibleName(self.tr("From this day"))
         self.until = OptionalDateEdit(None, self)
-        self.until.setAccessibleName("To this day")
-        action_label = QLabel("&Action:", self)
+        self.until.setAccessibleName(self.tr("To this day"))
+        action_label = QLabel(self.tr("&Action:"), self)
         action_label.setBuddy(self.action)
-        since_label = QLabel("&From:", self)
+        since_label = QLabel(self.tr("&From:"), self)
         since_label.setBuddy(self.since)
-        until_label = QLabel("T&o:", self)
+        until_label = QLabel(self.tr("T&o:"), self)
         until_label.setBuddy(self.until)
-        self.apply = QPushButton("&Show", self)
-        self.apply.setAccessibleName("Show the entries that match")
+        self.apply = QPushButton(self.tr("&Show"), self)
+        self.apply.setAccessibleName(self.tr("Show the entries that match"))
         self.apply.clicked.connect(self.load)
 
         self.model = RecordTableModel(COLUMNS, self)
-        self.table = RecordTableView(self.model, "Audit log entries", self)
+        self.table = RecordTableView(self.model, self.tr("Audit log entries"), self)
         header = self.table.horizontalHeader()
         for column in range(len(COLUMNS) - 1):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.count = plain_label("", self)
-        self.count.setAccessibleName("How many entries are shown")
-        self.check = QPushButton("&Check the chain", self)
-        self.check.setAccessibleName("Check that no entry was changed, removed or moved")
+        self.count.setAccessibleName(self.tr("How many entries are shown"))
+        self.check = QPushButton(self.tr("&Check the chain"), self)
+        self.check.setAccessibleName(self.tr("Check that no entry was changed, removed or moved"))
         self.check.clicked.connect(self.verify)
         self.chain_status = plain_label("", self)
         self.chain_status.setWordWrap(True)
-        self.chain_status.setAccessibleName("Result of the chain check")
+        self.chain_status.setAccessibleName(self.tr("Result of the chain check"))
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         close.rejected.connect(self.reject)
         for button in close.buttons():
-            button.setAccessibleName("Close the audit log")
+            button.setAccessibleName(self.tr("Close the audit log"))
 
         filters = QHBoxLayout()
         for widget in (action_label, self.action, since_label, self.since, until_label,
@@ -113,8 +132,10 @@ class AuditLogDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(
             plain_label(
-                "Every unlock, view, change, signature, print and export, newest last. "
-                "The log holds no record content.",
+                self.tr(
+                    "Every unlock, view, change, signature, print and export, newest last. "
+                    "The log holds no record content."
+                ),
                 self,
             )
         )
@@ -143,22 +164,34 @@ class AuditLogDialog(QDialog):
     def _show(self, rows: Any) -> None:
         self.model.set_rows(rows)
         self.table.scrollToBottom()
-        more = f" (the newest {SHOWN})" if len(rows) == SHOWN else ""
-        self.count.setText(f"{len(rows)} entr{'y' if len(rows) == 1 else 'ies'}{more}")
+        count = self.tr("1 entry") if len(rows) == 1 else self.tr("%n entries", "", len(rows))
+        if len(rows) == SHOWN:
+            count = self.tr("{count} (the newest {limit})").format(count=count, limit=SHOWN)
+        self.count.setText(count)
 
     def verify(self) -> None:
         vault = self.runner.vault
         if vault is None:
             return
-        self.chain_status.setText("Checking…")
+        self.chain_status.setText(self.tr("Checking…"))
         self.runner.run(vault.verify_audit, self._verified, self._failed)
 
     def _verified(self, check: Any) -> None:
         if check.ok:
-            self.chain_status.setText(f"The chain of {check.entries} entries is unbroken.")
+            self.chain_status.setText(
+                self.tr("The chain of %n entries is unbroken.", "", check.entries)
+            )
+        elif check.first_bad:
+            self.chain_status.setText(
+                self.tr(
+                    "The audit log was tampered with: {problem}. The first bad entry is "
+                    "number {number}."
+                ).format(problem=check.problem, number=check.first_bad)
+            )
         else:
-            where = f" The first bad entry is number {check.first_bad}." if check.first_bad else ""
-            self.chain_status.setText(f"The audit log was tampered with: {check.problem}.{where}")
+            self.chain_status.setText(
+                self.tr("The audit log was tampered with: {problem}.").format(problem=check.problem)
+            )
 
     def _failed(self, exc: BaseException) -> None:
         self.chain_status.setText(user_message(exc))

@@ -37,40 +37,45 @@ class BackupSettingsDialog(QDialog):
         self.folder = Path(vault.folder)
         policy = BackupPolicy.load(self.folder)
         self.setObjectName("backup_settings")
-        self.setWindowTitle("Backup settings")
+        self.setWindowTitle(self.tr("Backup settings"))
         intro = plain_label(
-            "A backup is made on the first lock or quit of each day. Rotation keeps the "
-            "newest of each day and of each week; backups made with Back up now are kept "
-            "until you delete them.",
+            self.tr(
+                "A backup is made on the first lock or quit of each day. Rotation keeps the "
+                "newest of each day and of each week; backups made with Back up now are kept "
+                "until you delete them."
+            ),
             self,
         )
         intro.setWordWrap(True)
         self.daily = QSpinBox(self)
         self.daily.setRange(1, 366)
         self.daily.setValue(policy.keep_daily)
-        self.daily.setAccessibleName("Days to keep a daily backup for")
+        self.daily.setAccessibleName(self.tr("Days to keep a daily backup for"))
         self.weekly = QSpinBox(self)
         self.weekly.setRange(1, 366)
         self.weekly.setValue(policy.keep_weekly)
-        self.weekly.setAccessibleName("Weeks to keep a weekly backup for")
+        self.weekly.setAccessibleName(self.tr("Weeks to keep a weekly backup for"))
         self.second = QLineEdit(str(policy.second_folder or ""), self)
-        self.second.setAccessibleName("Second backup folder")
-        self.second.setPlaceholderText("None (a USB drive or another disk)")
+        self.second.setAccessibleName(self.tr("Second backup folder"))
+        self.second.setPlaceholderText(self.tr("None (a USB drive or another disk)"))
         self.second.setMinimumWidth(self.fontMetrics().averageCharWidth() * 36)
         for box in (self.daily, self.weekly):
             box.setMaximumWidth(self.fontMetrics().averageCharWidth() * 10)
-        self.browse = QPushButton("C&hoose…", self)
-        self.browse.setAccessibleName("Choose the second backup folder")
+        self.browse = QPushButton(self.tr("C&hoose…"), self)
+        self.browse.setAccessibleName(self.tr("Choose the second backup folder"))
         self.browse.clicked.connect(self._choose)
         row = QHBoxLayout()
         row.addWidget(self.second, 1)
         row.addWidget(self.browse)
         form = QFormLayout()
-        form.addRow(self._label("Keep &daily backups of the last (days):", self.daily), self.daily)
         form.addRow(
-            self._label("Keep &weekly backups of the last (weeks):", self.weekly), self.weekly
+            self._label(self.tr("Keep &daily backups of the last (days):"), self.daily), self.daily
         )
-        form.addRow(self._label("Second &folder:", self.second), row)
+        form.addRow(
+            self._label(self.tr("Keep &weekly backups of the last (weeks):"), self.weekly),
+            self.weekly,
+        )
+        form.addRow(self._label(self.tr("Second &folder:"), self.second), row)
         self.error = error_label(self)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
@@ -94,7 +99,7 @@ class BackupSettingsDialog(QDialog):
     def _choose(self) -> None:
         from mhsw_desktop.ui.wizard import choose_folder
 
-        chosen = choose_folder(self, "Choose the second backup folder", str(Path.home()))
+        chosen = choose_folder(self, self.tr("Choose the second backup folder"), str(Path.home()))
         if chosen:
             self.second.setText(chosen)
 
@@ -105,13 +110,15 @@ class BackupSettingsDialog(QDialog):
             return ""
         folder = Path(text).expanduser()
         if not folder.is_absolute():
-            return "Give the second folder's full path, or choose it."
+            return self.tr("Give the second folder's full path, or choose it.")
         if not folder.is_dir():
-            return f"The folder {folder} does not exist. Is the drive connected?"
+            return self.tr("The folder {folder} does not exist. Is the drive connected?").format(
+                folder=folder
+            )
         if not _writable(folder):
-            return f"The folder {folder} cannot be written to."
+            return self.tr("The folder {folder} cannot be written to.").format(folder=folder)
         if folder.resolve() == (self.folder / "backups").resolve():
-            return "The second folder must be another place than the vault's own backups."
+            return self.tr("The second folder must be another place than the vault's own backups.")
         return ""
 
     def save(self) -> None:

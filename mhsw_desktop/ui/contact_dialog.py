@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QComboBox, QPlainTextEdit, QWidget
 
 from mhsw_desktop.domain.care_team import ContactMode, Direction
@@ -19,10 +20,14 @@ from mhsw_desktop.ui.service_form import ServiceFormDialog
 
 def delete_question(row: Any) -> str:
     """Asked before a contact (``ContactRow``) is deleted."""
-    return (
-        f"Delete the {row.mode.label.lower()} contact with {row.collaborator_name} on "
-        f"{row.contact_date.isoformat()} from the coordination log? Do this only for a "
-        "contact logged by mistake."
+    return QCoreApplication.translate(
+        "ContactDialog",
+        "Delete the {mode} contact with {collaborator} on {day} from the coordination log? "
+        "Do this only for a contact logged by mistake.",
+    ).format(
+        mode=row.mode.label.lower(),
+        collaborator=row.collaborator_name,
+        day=row.contact_date.isoformat(),
     )
 
 
@@ -43,9 +48,9 @@ class ContactDialog(ServiceFormDialog):
         editing = row is not None
         super().__init__(
             runner,
-            "Edit coordination contact" if editing else "Log contact",
-            "&Save" if editing else "&Log contact",
-            "Save contact" if editing else "Log contact",
+            self.tr("Edit coordination contact") if editing else self.tr("Log contact"),
+            self.tr("&Save") if editing else self.tr("&Log contact"),
+            self.tr("Save contact") if editing else self.tr("Log contact"),
             parent,
         )
         self.setObjectName("contact_dialog")
@@ -53,22 +58,22 @@ class ContactDialog(ServiceFormDialog):
         self.contact_id: uuid.UUID | None = row.id if editing else None
         self.collaborator = CollaboratorCombo(runner, self)
         self.collaborator.problem.connect(self.summary.setText)
-        self.add_field("collaborator_id", "&With", self.collaborator, required=True)
+        self.add_field("collaborator_id", self.tr("&With"), self.collaborator, required=True)
         self.on = OptionalDateEdit(date.today(), self)
-        self.add_field("contact_date", "&Date", self.on, required=True)
+        self.add_field("contact_date", self.tr("&Date"), self.on, required=True)
         self.mode = QComboBox(self)
         for mode in ContactMode:
             self.mode.addItem(mode.label, mode.value)
-        self.add_field("mode", "&How", self.mode)
+        self.add_field("mode", self.tr("&How"), self.mode)
         self.direction = QComboBox(self)
-        self.direction.addItem("Outgoing (we contacted them)", Direction.OUTGOING.value)
-        self.direction.addItem("Incoming (they contacted us)", Direction.INCOMING.value)
-        self.add_field("direction", "Di&rection", self.direction)
+        self.direction.addItem(self.tr("Outgoing (we contacted them)"), Direction.OUTGOING.value)
+        self.direction.addItem(self.tr("Incoming (they contacted us)"), Direction.INCOMING.value)
+        self.add_field("direction", self.tr("Di&rection"), self.direction)
         self.summary_text = QPlainTextEdit(self)
         self.summary_text.setTabChangesFocus(True)
-        self.summary_text.setPlaceholderText("What was asked, shared or agreed")
+        self.summary_text.setPlaceholderText(self.tr("What was asked, shared or agreed"))
         self.summary_text.setMinimumHeight(self.summary_text.fontMetrics().height() * 5)
-        self.add_field("summary", "&Summary", self.summary_text, required=True)
+        self.add_field("summary", self.tr("&Summary"), self.summary_text, required=True)
         self.collaborator.currentIndexChanged.connect(self._revalidate)
         self.summary_text.textChanged.connect(self._revalidate)
         if editing:
@@ -91,11 +96,11 @@ class ContactDialog(ServiceFormDialog):
 
         contact_id = row.id
         self.add_delete_button(
-            "De&lete contact…",
-            "Delete this contact from the coordination log",
-            question_title="Delete contact",
+            self.tr("De&lete contact…"),
+            self.tr("Delete this contact from the coordination log"),
+            question_title=self.tr("Delete contact"),
             question=delete_question(row),
-            action="&Delete contact",
+            action=self.tr("&Delete contact"),
             delete=lambda s: delete_contact(s, contact_id),
             changes="care_team",
         )
@@ -126,9 +131,9 @@ class ContactDialog(ServiceFormDialog):
         if collaborator_id is None or on is None:
             self.show_errors(
                 {
-                    **({"collaborator_id": "Choose whom you were in contact with."}
+                    **({"collaborator_id": self.tr("Choose whom you were in contact with.")}
                        if collaborator_id is None else {}),
-                    **({"contact_date": "is required"} if on is None else {}),
+                    **({"contact_date": self.tr("is required")} if on is None else {}),
                 }
             )  # fmt: skip
             return None

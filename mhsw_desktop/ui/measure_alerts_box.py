@@ -10,29 +10,43 @@ does both.
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QHeaderView, QPushButton, QVBoxLayout, QWidget
 
 from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.record_model import Column, RecordTableModel
 from mhsw_desktop.ui.record_view import RecordTableView
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 WATCHED = ("measures", "clients")
 #: the table grows with its rows up to this many, then scrolls
 MAX_ROWS = 6
 
 
-def _age(days: int) -> str:
-    return "today" if days <= 0 else "1 day ago" if days == 1 else f"{days} days ago"
+class MeasureAlertWords(QObject):
+    """The age cell, in a QObject so that ``self.tr(text, "", n)`` gives the day count its
+    plural forms (lupdate marks a ``translate()`` with a count as singular only)."""
+
+    def age(self, days: int) -> str:
+        if days <= 0:
+            return self.tr("today")
+        return self.tr("1 day ago") if days == 1 else self.tr("%n days ago", "", days)
+
+
+@cache
+def _words() -> MeasureAlertWords:
+    return MeasureAlertWords()
 
 
 ALERT_COLUMNS: tuple[Column, ...] = (
-    ("Client", lambda r: r.client_name),
-    ("Measure", lambda r: f"{r.name}, {r.taken_on.isoformat()}"),
-    ("Age", lambda r: _age(r.age_days)),
-    ("Alert", lambda r: "; ".join(r.messages)),
+    (QT_TRANSLATE_NOOP("Columns", "Client"), lambda r: r.client_name),
+    (QT_TRANSLATE_NOOP("Columns", "Measure"), lambda r: f"{r.name}, {r.taken_on.isoformat()}"),
+    (QT_TRANSLATE_NOOP("Columns", "Age"), lambda r: _words().age(r.age_days)),
+    # the service's alert messages
+    (QT_TRANSLATE_NOOP("Columns", "Alert"), lambda r: "; ".join(r.messages)),
 )
 
 
@@ -44,12 +58,13 @@ class MeasureAlertsBox(QGroupBox):
     problem = Signal(str)
 
     def __init__(self, runner: OperationRunner, parent: QWidget | None = None) -> None:
-        super().__init__("Measure alerts to review (thoughts of self-harm)", parent)
+        super().__init__(parent)
+        self.setTitle(self.tr("Measure alerts to review (thoughts of self-harm)"))
         self.setObjectName("measure_alerts")
         self.runner = runner
         self._serial = 0
         self.alerts = RecordTableModel(ALERT_COLUMNS, self)
-        self.table = RecordTableView(self.alerts, "Measure alerts to review", self)
+        self.table = RecordTableView(self.alerts, self.tr("Measure alerts to review"), self)
         self.table.setObjectName("measure_alerts_table")
         self.table.open_requested.connect(lambda r: self.open_client_requested.emit(r.client_id))
         chars = self.fontMetrics().averageCharWidth()
@@ -59,11 +74,13 @@ class MeasureAlertsBox(QGroupBox):
         for column in (1, 2):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        self.open_client = QPushButton("Open &client", self)
-        self.open_client.setAccessibleName("Open the client of the selected alert")
+        self.open_client = QPushButton(self.tr("Open &client"), self)
+        self.open_client.setAccessibleName(self.tr("Open the client of the selected alert"))
         self.open_client.clicked.connect(self._open_client)
-        self.safety_plan = QPushButton("Open safet&y plan", self)
-        self.safety_plan.setAccessibleName("Open the safety plan of the selected alert's client")
+        self.safety_plan = QPushButton(self.tr("Open safet&y plan"), self)
+        self.safety_plan.setAccessibleName(
+            self.tr("Open the safety plan of the selected alert's client")
+        )
         self.safety_plan.clicked.connect(self._open_safety_plan)
         self.safety_plan.hide()
         buttons = QHBoxLayout()

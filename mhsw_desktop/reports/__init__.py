@@ -46,8 +46,6 @@ CLIENT_FACING: frozenset[str] = frozenset(
 #: kinds whose feature is not in this version yet, and what they wait for
 NOT_YET: dict[str, str] = {
     "genogram": "family contacts and the genogram",
-    "phq9-form": "printed measure forms",
-    "gad7-form": "printed measure forms",
     "next-steps": "next-steps sheets",
     "resources": "resource lists for clients",
     "treatment-consent-form": "consent forms",

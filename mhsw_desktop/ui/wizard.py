@@ -48,33 +48,37 @@ class FolderPage(QWizardPage):
     def __init__(self, wizard: SetupWizard, default_folder: Path) -> None:
         super().__init__(wizard)
         self._wizard = wizard
-        self.setTitle("Where should your records live?")
+        self.setTitle(self.tr("Where should your records live?"))
         self.setSubTitle(
-            "MHSW Desktop keeps everything in one encrypted folder on this computer. "
-            "Nothing is sent anywhere."
+            self.tr(
+                "MHSW Desktop keeps everything in one encrypted folder on this computer. "
+                "Nothing is sent anywhere."
+            )
         )
         self.folder = QLineEdit(str(default_folder), self)
-        self.folder.setAccessibleName("Vault folder")
+        self.folder.setAccessibleName(self.tr("Vault folder"))
         self.folder.setObjectName("folder")
-        browse = QPushButton("&Browse…", self)
-        browse.setAccessibleName("Browse for a vault folder")
+        browse = QPushButton(self.tr("&Browse…"), self)
+        browse.setAccessibleName(self.tr("Browse for a vault folder"))
         browse.clicked.connect(self._browse)
-        label = QLabel("Vault &folder:", self)
+        label = QLabel(self.tr("Vault &folder:"), self)
         label.setBuddy(self.folder)
         self.error = error_label(self)
         hint = plain_label(
-            "Choose an empty folder, or a new one. Back it up like any important folder; "
-            "its contents are useless without your passphrase or recovery key.",
+            self.tr(
+                "Choose an empty folder, or a new one. Back it up like any important folder; "
+                "its contents are useless without your passphrase or recovery key."
+            ),
             self,
         )
         hint.setWordWrap(True)
 
-        self.demo = QPushButton("Open the &demo vault instead", self)
-        self.demo.setAccessibleName("Open the demo vault instead")
-        self.demo.setToolTip("A vault of invented people, to try the app safely")
+        self.demo = QPushButton(self.tr("Open the &demo vault instead"), self)
+        self.demo.setAccessibleName(self.tr("Open the demo vault instead"))
+        self.demo.setToolTip(self.tr("A vault of invented people, to try the app safely"))
         self.demo.clicked.connect(wizard.choose_demo)
-        self.existing = QPushButton("Open an &existing vault…", self)
-        self.existing.setAccessibleName("Open an existing vault")
+        self.existing = QPushButton(self.tr("Open an &existing vault…"), self)
+        self.existing.setAccessibleName(self.tr("Open an existing vault"))
         self.existing.clicked.connect(self._open_existing)
 
         row = QHBoxLayout()
@@ -90,7 +94,7 @@ class FolderPage(QWizardPage):
         layout.addWidget(hint)
         layout.addWidget(self.error)
         layout.addStretch(1)
-        layout.addWidget(plain_label("Just looking?", self))
+        layout.addWidget(plain_label(self.tr("Just looking?"), self))
         layout.addLayout(others)
         self.folder.textChanged.connect(self.completeChanged)
         self.folder.textChanged.connect(lambda _t: self.error.setText(""))
@@ -104,28 +108,32 @@ class FolderPage(QWizardPage):
         folder = Path(self.folder.text().strip()).expanduser()
         if is_vault(folder):
             self.error.setText(
-                "This folder already holds a vault. Choose another folder, or use "
-                "“Open an existing vault…” to open it."
+                self.tr(
+                    "This folder already holds a vault. Choose another folder, or use "
+                    "“Open an existing vault…” to open it."
+                )
             )
             return False
         if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-            self.error.setText("Choose an empty folder or a new one; this one holds other files.")
+            self.error.setText(
+                self.tr("Choose an empty folder or a new one; this one holds other files.")
+            )
             return False
         return True
 
     def _browse(self) -> None:
-        chosen = choose_folder(self, "Choose a folder for the vault", self.folder.text())
+        chosen = choose_folder(self, self.tr("Choose a folder for the vault"), self.folder.text())
         if chosen:
             self.folder.setText(chosen)
 
     def _open_existing(self) -> None:
         from mhsw_desktop.vault.vault import is_vault
 
-        chosen = choose_folder(self, "Choose a vault folder", str(Path.home()))
+        chosen = choose_folder(self, self.tr("Choose a vault folder"), str(Path.home()))
         if not chosen:
             return
         if not is_vault(Path(chosen)):
-            self.error.setText(f"No vault was found in {chosen}.")
+            self.error.setText(self.tr("No vault was found in {folder}.").format(folder=chosen))
             return
         self._wizard.choose_existing(Path(chosen))
 
@@ -135,10 +143,12 @@ class PassphrasePage(QWizardPage):
 
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__(wizard)
-        self.setTitle("Choose a passphrase")
+        self.setTitle(self.tr("Choose a passphrase"))
         self.setSubTitle(
-            "It unlocks the vault each day. A few unrelated words are easy to remember "
-            "and hard to guess."
+            self.tr(
+                "It unlocks the vault each day. A few unrelated words are easy to remember "
+                "and hard to guess."
+            )
         )
         self.fields = NewPassphraseFields(self)
         layout = QVBoxLayout(self)
@@ -146,7 +156,7 @@ class PassphrasePage(QWizardPage):
         layout.addStretch(1)
         self.fields.valid_changed.connect(self.completeChanged)
         self.setCommitPage(True)
-        self.setButtonText(QWizard.WizardButton.CommitButton, "&Create vault")
+        self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("&Create vault"))
 
     def isComplete(self) -> bool:
         return self.fields.is_valid()
@@ -158,13 +168,13 @@ class RecoveryPage(QWizardPage):
     def __init__(self, wizard: SetupWizard) -> None:
         super().__init__(wizard)
         self._wizard = wizard
-        self.setTitle("Your recovery key")
-        self.status = plain_label("Creating your vault…", self)
+        self.setTitle(self.tr("Your recovery key"))
+        self.status = plain_label(self.tr("Creating your vault…"), self)
         self.status.setWordWrap(True)
         self.busy = busy_bar(self)
         self.error = error_label(self)
-        self.retry = QPushButton("&Try again", self)
-        self.retry.setAccessibleName("Try creating the vault again")
+        self.retry = QPushButton(self.tr("&Try again"), self)
+        self.retry.setAccessibleName(self.tr("Try creating the vault again"))
         self.retry.hide()
         self.retry.clicked.connect(self._create)
 
@@ -174,18 +184,18 @@ class RecoveryPage(QWizardPage):
         self.key.setFont(scaled_font(font, 1.6, bold=True))
         self.key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.key.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.key.setAccessibleName("Recovery key")
+        self.key.setAccessibleName(self.tr("Recovery key"))
         self.key.setFrameShape(QLabel.Shape.StyledPanel)
         self.key.setMargin(self.fontMetrics().height())
-        self.print = QPushButton("&Print…", self)
-        self.print.setAccessibleName("Print the recovery key")
+        self.print = QPushButton(self.tr("&Print…"), self)
+        self.print.setAccessibleName(self.tr("Print the recovery key"))
         self.print.clicked.connect(self._print)
-        self.copy = QPushButton("C&opy", self)
-        self.copy.setAccessibleName("Copy the recovery key")
-        self.copy.setToolTip("The copy is removed from the clipboard when the vault locks")
+        self.copy = QPushButton(self.tr("C&opy"), self)
+        self.copy.setAccessibleName(self.tr("Copy the recovery key"))
+        self.copy.setToolTip(self.tr("The copy is removed from the clipboard when the vault locks"))
         self.copy.clicked.connect(self._copy)
-        self.confirmed = QCheckBox("I have &written down or printed my recovery key", self)
-        self.confirmed.setAccessibleName("I have written down or printed my recovery key")
+        self.confirmed = QCheckBox(self.tr("I have &written down or printed my recovery key"), self)
+        self.confirmed.setAccessibleName(self.tr("I have written down or printed my recovery key"))
         self.confirmed.toggled.connect(self.completeChanged)
         self.key_widgets: list[QWidget] = [self.key, self.print, self.copy, self.confirmed]
 
@@ -216,16 +226,18 @@ class RecoveryPage(QWizardPage):
         self.retry.hide()
         self.error.setText("")
         self.busy.show()
-        self.status.setText("Creating your vault… (this takes a moment)")
+        self.status.setText(self.tr("Creating your vault… (this takes a moment)"))
         self._wizard.create_vault(self._created, self._failed)
 
     def _created(self, recovery_key: str) -> None:
         self.busy.hide()
         self._key_text = recovery_key
         self.status.setText(
-            "Anyone with this key can open the vault, and without it a forgotten passphrase "
-            "means the records are lost. Print it or write it down now and keep it somewhere "
-            "safe, apart from this computer. It will not be shown again."
+            self.tr(
+                "Anyone with this key can open the vault, and without it a forgotten passphrase "
+                "means the records are lost. Print it or write it down now and keep it "
+                "somewhere safe, apart from this computer. It will not be shown again."
+            )
         )
         self.key.setText(recovery_key_lines(recovery_key))
         for widget in self.key_widgets:
@@ -234,7 +246,7 @@ class RecoveryPage(QWizardPage):
 
     def _failed(self, message: str) -> None:
         self.busy.hide()
-        self.status.setText("The vault could not be created.")
+        self.status.setText(self.tr("The vault could not be created."))
         self.error.setText(message)
         self.retry.show()
 
@@ -242,7 +254,7 @@ class RecoveryPage(QWizardPage):
         from mhsw_desktop.ui.clipboard import copy_text
 
         copy_text(self._key_text)
-        self.copy.setText("C&opied")
+        self.copy.setText(self.tr("C&opied"))
 
     def _print(self) -> None:
         from mhsw_desktop.ui.printing import print_recovery_key
@@ -271,7 +283,7 @@ class SetupWizard(QWizard):
         self.vault: Any = None
         self.outcome: str | None = None
         self.folder = default_folder
-        self.setWindowTitle("Set up — MHSW Desktop")
+        self.setWindowTitle(self.tr("Set up — MHSW Desktop"))
         self.setWizardStyle(QWizard.WizardStyle.ModernStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.folder_page = FolderPage(self, default_folder)
@@ -281,12 +293,12 @@ class SetupWizard(QWizard):
         self.setPage(PASSPHRASE_PAGE, self.passphrase_page)
         self.setPage(RECOVERY_PAGE, self.recovery_page)
         for which, name in (
-            (QWizard.WizardButton.NextButton, "Next"),
-            (QWizard.WizardButton.BackButton, "Back"),
-            (QWizard.WizardButton.CancelButton, "Cancel"),
-            (QWizard.WizardButton.FinishButton, "Finish"),
-            (QWizard.WizardButton.CommitButton, "Create vault"),
-            (QWizard.WizardButton.HelpButton, "Help"),
+            (QWizard.WizardButton.NextButton, self.tr("Next")),
+            (QWizard.WizardButton.BackButton, self.tr("Back")),
+            (QWizard.WizardButton.CancelButton, self.tr("Cancel")),
+            (QWizard.WizardButton.FinishButton, self.tr("Finish")),
+            (QWizard.WizardButton.CommitButton, self.tr("Create vault")),
+            (QWizard.WizardButton.HelpButton, self.tr("Help")),
         ):
             self.button(which).setAccessibleName(name)
         width = self.fontMetrics().averageCharWidth() * 100

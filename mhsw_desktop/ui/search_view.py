@@ -30,6 +30,7 @@ from mhsw_desktop.ui.date_edit import OptionalDateEdit
 from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.record_model import RecordTableModel
 from mhsw_desktop.ui.record_view import RecordTableView
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 from mhsw_desktop.ui.widgets import error_label, plain_label
 
 SEARCH_DELAY_MS = 250
@@ -81,7 +82,13 @@ class SearchResultsModel(RecordTableModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(
-            (("Result", lambda h: f"{_heading(h)}\n{snippet_plain(h.snippet)}"),), parent
+            (
+                (
+                    QT_TRANSLATE_NOOP("Columns", "Result"),
+                    lambda h: f"{_heading(h)}\n{snippet_plain(h.snippet)}",
+                ),
+            ),
+            parent,
         )
 
     def data(
@@ -147,36 +154,42 @@ class SearchView(QWidget):
         self._filters_loaded = False
 
         self.query = QLineEdit(self)
-        self.query.setPlaceholderText('Search notes and clients — words, prefix*, "a phrase"')
-        self.query.setAccessibleName("Search notes and clients")
+        self.query.setPlaceholderText(
+            self.tr('Search notes and clients — words, prefix*, "a phrase"')
+        )
+        self.query.setAccessibleName(self.tr("Search notes and clients"))
         self.query.setClearButtonEnabled(True)
         self.query.setObjectName("search_query")
-        query_label = QLabel("&Search:", self)
+        query_label = QLabel(self.tr("&Search:"), self)
         query_label.setBuddy(self.query)
         self.client = QComboBox(self)
-        self.client.setAccessibleName("Only this client")
-        self.client.addItem("All clients", None)
+        self.client.setAccessibleName(self.tr("Only this client"))
+        self.client.addItem(self.tr("All clients"), None)
         self.template = QComboBox(self)
-        self.template.setAccessibleName("Only this template")
-        self.template.addItem("Any template", None)
+        self.template.setAccessibleName(self.tr("Only this template"))
+        self.template.addItem(self.tr("Any template"), None)
         self.signed = QComboBox(self)
-        self.signed.setAccessibleName("Signed or unsigned")
-        for text, value in (("Signed and unsigned", None), ("Signed", True), ("Unsigned", False)):
+        self.signed.setAccessibleName(self.tr("Signed or unsigned"))
+        for text, value in (
+            (self.tr("Signed and unsigned"), None),
+            (self.tr("Signed"), True),
+            (self.tr("Unsigned"), False),
+        ):
             self.signed.addItem(text, value)
         self.date_from = OptionalDateEdit(None, self)
-        self.date_from.setAccessibleName("Sessions from date")
+        self.date_from.setAccessibleName(self.tr("Sessions from date"))
         self.date_to = OptionalDateEdit(None, self)
-        self.date_to.setAccessibleName("Sessions to date")
-        self.private = QCheckBox("Include &psychotherapy notes (this search only)", self)
-        self.private.setAccessibleName("Include psychotherapy notes in this search only")
+        self.date_to.setAccessibleName(self.tr("Sessions to date"))
+        self.private = QCheckBox(self.tr("Include &psychotherapy notes (this search only)"), self)
+        self.private.setAccessibleName(self.tr("Include psychotherapy notes in this search only"))
         self.hint = error_label(self)
-        self.hint.setAccessibleName("Search hint")
+        self.hint.setAccessibleName(self.tr("Search hint"))
         self.hint.hide()
         self.count = plain_label("", self)
-        self.count.setAccessibleName("Number of results")
+        self.count.setAccessibleName(self.tr("Number of results"))
 
         self.results = SearchResultsModel(self)
-        self.table = RecordTableView(self.results, "Search results", self)
+        self.table = RecordTableView(self.results, self.tr("Search results"), self)
         self.table.setObjectName("search_results")
         self.table.horizontalHeader().hide()
         self.table.setItemDelegate(HtmlDelegate(self.table))
@@ -189,11 +202,11 @@ class SearchView(QWidget):
         top.addWidget(self.query, 1)
         filters = QHBoxLayout()
         for text, widget in (
-            ("&Client:", self.client),
-            ("&Template:", self.template),
-            ("&Show:", self.signed),
-            ("&From:", self.date_from),
-            ("T&o:", self.date_to),
+            (self.tr("&Client:"), self.client),
+            (self.tr("&Template:"), self.template),
+            (self.tr("&Show:"), self.signed),
+            (self.tr("&From:"), self.date_from),
+            (self.tr("T&o:"), self.date_to),
         ):
             label = QLabel(text, self)
             label.setBuddy(widget)
@@ -290,9 +303,13 @@ class SearchView(QWidget):
             self.hint.setText("")
             self.hint.hide()
             self.results.set_rows(hits)
-            self.count.setText(
-                "No matches" if not hits else f"{len(hits)} result{'s' if len(hits) > 1 else ''}"
-            )
+            if not hits:
+                count = self.tr("No matches")
+            elif len(hits) == 1:
+                count = self.tr("1 result")
+            else:
+                count = self.tr("%n results", "", len(hits))
+            self.count.setText(count)
             if hits:
                 self.table.selectRow(0)
 

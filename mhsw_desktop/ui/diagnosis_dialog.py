@@ -22,10 +22,14 @@ from mhsw_desktop.ui.date_edit import OptionalDateEdit
 from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.record_model import RecordTableModel
 from mhsw_desktop.ui.record_view import RecordTableView
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 from mhsw_desktop.ui.widgets import accept_cancel, error_label, plain_label
 
 LOOKUP_DELAY_MS = 200
-CODE_COLUMNS = (("Code", lambda r: r[0]), ("Description", lambda r: r[1]))
+CODE_COLUMNS = (
+    (QT_TRANSLATE_NOOP("Columns", "Code"), lambda r: r[0]),
+    (QT_TRANSLATE_NOOP("Columns", "Description"), lambda r: r[1]),
+)
 
 
 class DiagnosisDialog(QDialog):
@@ -47,17 +51,17 @@ class DiagnosisDialog(QDialog):
         self._chosen: tuple[str, str] | None = (row.code, row.description) if row else None
         self._lookup_serial = 0
         self._saving = False
-        self.setWindowTitle("Edit diagnosis" if row else "Add diagnosis")
+        self.setWindowTitle(self.tr("Edit diagnosis") if row else self.tr("Add diagnosis"))
         self.setObjectName("diagnosis_dialog")
 
         self.query = QLineEdit(self)
-        self.query.setPlaceholderText("Type a code (F41.1) or words (generalized anxiety)")
-        self.query.setAccessibleName("Look up a diagnosis by code or words")
+        self.query.setPlaceholderText(self.tr("Type a code (F41.1) or words (generalized anxiety)"))
+        self.query.setAccessibleName(self.tr("Look up a diagnosis by code or words"))
         self.query.setClearButtonEnabled(True)
-        query_label = QLabel("&Look up:", self)
+        query_label = QLabel(self.tr("&Look up:"), self)
         query_label.setBuddy(self.query)
         self.results = RecordTableModel(CODE_COLUMNS, self)
-        self.table = RecordTableView(self.results, "ICD-10-CM codes found", self)
+        self.table = RecordTableView(self.results, self.tr("ICD-10-CM codes found"), self)
         self.table.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.ResizeToContents
         )
@@ -65,24 +69,26 @@ class DiagnosisDialog(QDialog):
         self.table.open_requested.connect(lambda _r: self.save())
         self.chosen_label = plain_label("", self)
         self.chosen_label.setWordWrap(True)
-        self.chosen_label.setAccessibleName("Chosen diagnosis")
-        self.primary = QCheckBox("&Primary diagnosis", self)
-        self.primary.setAccessibleName("Primary diagnosis")
+        self.chosen_label.setAccessibleName(self.tr("Chosen diagnosis"))
+        self.primary = QCheckBox(self.tr("&Primary diagnosis"), self)
+        self.primary.setAccessibleName(self.tr("Primary diagnosis"))
         self.onset = OptionalDateEdit(row.onset_date if row else None, self)
-        self.onset.setAccessibleName("Onset date")
+        self.onset.setAccessibleName(self.tr("Onset date"))
         self.resolved = OptionalDateEdit(row.resolved_date if row else None, self)
-        self.resolved.setAccessibleName("Resolved date")
+        self.resolved.setAccessibleName(self.tr("Resolved date"))
         if row is not None:
             self.primary.setChecked(row.is_primary)
-        onset_label = QLabel("&Onset:", self)
+        onset_label = QLabel(self.tr("&Onset:"), self)
         onset_label.setBuddy(self.onset)
-        resolved_label = QLabel("&Resolved:", self)
+        resolved_label = QLabel(self.tr("&Resolved:"), self)
         resolved_label.setBuddy(self.resolved)
         form = QFormLayout()
         form.addRow(onset_label, self.onset)
         form.addRow(resolved_label, self.resolved)
         self.error = error_label(self)
-        self.buttons, self.save_button = accept_cancel(self, "&Save", "Save diagnosis", self.save)
+        self.buttons, self.save_button = accept_cancel(
+            self, self.tr("&Save"), self.tr("Save diagnosis"), self.save
+        )
 
         layout = QVBoxLayout(self)
         layout.addWidget(query_label)
@@ -132,7 +138,9 @@ class DiagnosisDialog(QDialog):
     def _show_chosen(self) -> None:
         chosen = self._chosen
         self.chosen_label.setText(
-            f"Chosen: {chosen[0]} — {chosen[1]}" if chosen else "Choose a code from the list."
+            self.tr("Chosen: {code} — {description}").format(code=chosen[0], description=chosen[1])
+            if chosen
+            else self.tr("Choose a code from the list.")
         )
         self._revalidate()
 
@@ -141,7 +149,7 @@ class DiagnosisDialog(QDialog):
             return "empty"
         onset, resolved = self.onset.value(), self.resolved.value()
         if onset is not None and resolved is not None and resolved < onset:
-            return "The resolved date is before the onset date."
+            return self.tr("The resolved date is before the onset date.")
         return ""
 
     def _revalidate(self, *_args: object) -> None:

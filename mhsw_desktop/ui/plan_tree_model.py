@@ -4,9 +4,12 @@ the interventions that serve them) and the goal's other interventions. Plain tex
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 #: the node's item (a ProblemView, GoalView, ObjectiveView or InterventionView)
@@ -15,7 +18,11 @@ ITEM_ROLE = Qt.ItemDataRole.UserRole
 KIND_ROLE = Qt.ItemDataRole.UserRole + 1
 
 _TOP = QModelIndex()
-HEADERS = ("Plan item", "Status or target", "Who is responsible")
+HEADERS = (
+    QT_TRANSLATE_NOOP("PlanTreeModel", "Plan item"),
+    QT_TRANSLATE_NOOP("PlanTreeModel", "Status or target"),
+    QT_TRANSLATE_NOOP("PlanTreeModel", "Who is responsible"),
+)
 
 
 def _flat(text: str) -> str:
@@ -48,42 +55,73 @@ def measure_name(kind: str) -> str:
     return next((d.name for d in DEFINITIONS if d.key == kind), kind.upper())
 
 
+class PlanTreeWords(QObject):
+    """The nodes' words, in a QObject so that ``self.tr(text, "", n)`` gives counts their
+    plural forms (lupdate marks a ``translate()`` with a count as singular only)."""
+
+    def linked_notes(self, count: int) -> str:
+        return self.tr("1 linked note") if count == 1 else self.tr("%n linked notes", "", count)
+
+    def problem(self, number: int, text: str) -> str:
+        return self.tr("Problem {number}: {text}").format(number=number, text=text)
+
+    def goal(self, number: str, text: str) -> str:
+        return self.tr("Goal {number}: {text}").format(number=number, text=text)
+
+    def objective(self, number: str, text: str) -> str:
+        return self.tr("Objective {number}: {text}").format(number=number, text=text)
+
+    def objective_details(self, status: str, target: str | None) -> str:
+        if target is None:
+            target = self.tr("No date")
+        return self.tr("{status} · by {day}").format(status=status, day=target)
+
+    def intervention(self, text: str) -> str:
+        return self.tr("Intervention: {text}").format(text=text)
+
+
+@cache
+def _words() -> PlanTreeWords:
+    return PlanTreeWords()
+
+
 def _goal_details(goal: Any) -> str:
     parts = [goal.status.label]
     if goal.measure_kind:
         target = f" ≤ {goal.target_score}" if goal.target_score is not None else ""
         parts.append(f"{measure_name(goal.measure_kind)}{target}")
     if goal.notes:
-        count = len(goal.notes)
-        parts.append(f"{count} linked note{'s' if count != 1 else ''}")
+        parts.append(_words().linked_notes(len(goal.notes)))
     return " · ".join(parts)
 
 
 def build_tree(version: Any) -> Node:
     """The nodes of ``version`` (a VersionView) under an invisible root."""
+    words = _words()
     root = Node("root", None, "")
     for p_number, problem in enumerate(version.problems, start=1):
-        p_node = root.add(Node("problem", problem, f"Problem {p_number}: "
-                               f"{_flat(problem.description)}", problem.diagnosis))  # fmt: skip
+        p_node = root.add(Node("problem", problem,
+                               words.problem(p_number, _flat(problem.description)),
+                               problem.diagnosis))  # fmt: skip
         for g_number, goal in enumerate(problem.goals, start=1):
             number = f"{p_number}.{g_number}"
             g_node = p_node.add(
-                Node("goal", goal, f"Goal {number}: {_flat(goal.description)}",
+                Node("goal", goal, words.goal(number, _flat(goal.description)),
                      _goal_details(goal))
             )  # fmt: skip
             by_objective: dict[Any, Node] = {}
             for o_number, objective in enumerate(goal.objectives, start=1):
-                target = objective.target_date.isoformat() if objective.target_date else "No date"
+                target = objective.target_date.isoformat() if objective.target_date else None
                 by_objective[objective.id] = g_node.add(
                     Node("objective", objective,
-                         f"Objective {number}.{o_number}: {_flat(objective.description)}",
-                         f"{objective.status.label} · by {target}")
+                         words.objective(f"{number}.{o_number}", _flat(objective.description)),
+                         words.objective_details(objective.status.label, target))
                 )  # fmt: skip
             for intervention in goal.interventions:
                 owner = by_objective.get(intervention.objective_id, g_node)
                 owner.add(
                     Node("intervention", intervention,
-                         f"Intervention: {_flat(intervention.description)}",
+                         words.intervention(_flat(intervention.description)),
                          intervention.frequency, intervention.responsible)
                 )  # fmt: skip
     return root
@@ -166,7 +204,7 @@ class PlanTreeModel(QAbstractItemModel):
     ) -> Any:
         horizontal = orientation == Qt.Orientation.Horizontal
         if horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
-            return HEADERS[section]
+            return self.tr(HEADERS[section])
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:

@@ -9,14 +9,17 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QComboBox, QPlainTextEdit, QWidget
 
 from mhsw_desktop.domain.resources import ReferralStatus
 from mhsw_desktop.ui.date_edit import OptionalDateEdit
 from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.service_form import ServiceFormDialog
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 
-PROMPT = "Choose a resource…"
+#: the first item of the list, before a resource is chosen
+PROMPT = QT_TRANSLATE_NOOP("ReferralDialog", "Choose a resource…")
 #: referral changes are announced as task changes: the follow-up task changes with them
 CHANGES = "tasks"
 
@@ -27,11 +30,13 @@ def resource_text(row: Any) -> str:
 
 
 def remove_question(row: Any) -> str:
-    return (
-        f"Remove the referral to {row.resource_name} of {row.referred_on.isoformat()}? Do "
-        "this only for a referral entered by mistake: when it was declined or went "
-        "unanswered, change its status instead, so that it stays in the history."
-    )
+    """Asked before a referral (``ReferralRow``) is removed."""
+    return QCoreApplication.translate(
+        "ReferralDialog",
+        "Remove the referral to {resource} of {day}? Do this only for a referral entered by "
+        "mistake: when it was declined or went unanswered, change its status instead, so "
+        "that it stays in the history.",
+    ).format(resource=row.resource_name, day=row.referred_on.isoformat())
 
 
 class ReferralDialog(ServiceFormDialog):
@@ -50,9 +55,9 @@ class ReferralDialog(ServiceFormDialog):
         editing = row is not None
         super().__init__(
             runner,
-            "Change referral" if editing else "Refer to a community resource",
-            "&Save" if editing else "&Refer",
-            "Save referral" if editing else "Make referral",
+            self.tr("Change referral") if editing else self.tr("Refer to a community resource"),
+            self.tr("&Save") if editing else self.tr("&Refer"),
+            self.tr("Save referral") if editing else self.tr("Make referral"),
             parent,
         )
         self.setObjectName("referral_dialog")
@@ -60,28 +65,28 @@ class ReferralDialog(ServiceFormDialog):
         self.referral_id: uuid.UUID | None = row.id if editing else None
         self._row = row
         self.resource = QComboBox(self)
-        self.resource.addItem(PROMPT, None)
+        self.resource.addItem(self.tr(PROMPT), None)
         self.resource.setMinimumContentsLength(36)
         self.resource.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.add_field("resource_id", "Res&ource", self.resource, required=True)
+        self.add_field("resource_id", self.tr("Res&ource"), self.resource, required=True)
         self.referred_on = OptionalDateEdit(row.referred_on if editing else date.today(), self)
-        self.add_field("referred_on", "Referral &date", self.referred_on, required=True)
+        self.add_field("referred_on", self.tr("Referral &date"), self.referred_on, required=True)
         self.status = QComboBox(self)
         for status in ReferralStatus:
             self.status.addItem(status.label, status.value)
-        self.add_field("status", "S&tatus", self.status, error_names=("status_date",))
+        self.add_field("status", self.tr("S&tatus"), self.status, error_names=("status_date",))
         self.followup = OptionalDateEdit(row.followup_date if editing else None, self)
         self.followup.setToolTip(
-            "A follow-up date adds a task for this client on that day (Delete clears it)"
+            self.tr("A follow-up date adds a task for this client on that day (Delete clears it)")
         )
-        self.add_field("followup_date", "&Follow up on", self.followup)
+        self.add_field("followup_date", self.tr("&Follow up on"), self.followup)
         self.notes = QPlainTextEdit(self)
         self.notes.setTabChangesFocus(True)
         self.notes.setMaximumHeight(self.notes.fontMetrics().height() * 4 + 12)
-        self.notes.setPlaceholderText("What the referral is for, and what came of it")
-        self.add_field("notes", "&Notes", self.notes)
+        self.notes.setPlaceholderText(self.tr("What the referral is for, and what came of it"))
+        self.add_field("notes", self.tr("&Notes"), self.notes)
         if editing:
             self.status.setCurrentIndex(max(0, self.status.findData(row.status.value)))
             self.notes.setPlainText(row.notes)
@@ -89,11 +94,11 @@ class ReferralDialog(ServiceFormDialog):
 
             referral_id = row.id
             self.add_delete_button(
-                "Re&move referral…",
-                "Remove this referral (entered by mistake)",
-                question_title="Remove referral",
+                self.tr("Re&move referral…"),
+                self.tr("Remove this referral (entered by mistake)"),
+                question_title=self.tr("Remove referral"),
                 question=remove_question(row),
-                action="&Remove",
+                action=self.tr("&Remove"),
                 delete=lambda s: delete_referral(s, referral_id),
                 changes=CHANGES,
             )
@@ -117,7 +122,8 @@ class ReferralDialog(ServiceFormDialog):
                 self.resource.addItem(resource_text(resource), str(resource.id))
             if row is not None and self.resource.findData(str(row.resource_id)) < 0:
                 self.resource.addItem(
-                    f"{row.resource_name} (no longer in the directory)", str(row.resource_id)
+                    self.tr("{name} (no longer in the directory)").format(name=row.resource_name),
+                    str(row.resource_id),
                 )
             if select is not None:
                 self.resource.setCurrentIndex(max(0, self.resource.findData(str(select))))
@@ -154,9 +160,9 @@ class ReferralDialog(ServiceFormDialog):
         resource_id, referred_on, status, followup, notes = self.value()
         missing: dict[str, str] = {}
         if resource_id is None:
-            missing["resource_id"] = "Choose the resource the client is referred to."
+            missing["resource_id"] = self.tr("Choose the resource the client is referred to.")
         if referred_on is None:
-            missing["referred_on"] = "is required"
+            missing["referred_on"] = self.tr("is required")
         if missing:
             self.show_errors(missing)
             return None

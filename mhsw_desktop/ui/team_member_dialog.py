@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QPushButton, QWidget
 
 from mhsw_desktop.domain.care_team import CARE_LIMITS
@@ -21,11 +21,12 @@ from mhsw_desktop.ui.service_form import ServiceFormDialog
 
 def remove_question(row: Any) -> str:
     """Asked before a membership (``TeamMemberRow``) is removed."""
-    return (
-        f"Remove {row.display_name} from this client's care team? Do this only for a "
-        "membership entered by mistake: when someone leaves the team, end the membership "
-        "instead, so that it stays in the history."
-    )
+    return QCoreApplication.translate(
+        "TeamMemberDialog",
+        "Remove {name} from this client's care team? Do this only for a membership entered "
+        "by mistake: when someone leaves the team, end the membership instead, so that it "
+        "stays in the history.",
+    ).format(name=row.display_name)
 
 
 class TeamMemberDialog(ServiceFormDialog):
@@ -44,9 +45,9 @@ class TeamMemberDialog(ServiceFormDialog):
         editing = row is not None
         super().__init__(
             runner,
-            "Edit care-team membership" if editing else "Add to care team",
-            "&Save" if editing else "&Add to team",
-            "Save care-team membership" if editing else "Add to care team",
+            self.tr("Edit care-team membership") if editing else self.tr("Add to care team"),
+            self.tr("&Save") if editing else self.tr("&Add to team"),
+            self.tr("Save care-team membership") if editing else self.tr("Add to care team"),
             parent,
         )
         self.setObjectName("team_member_dialog")
@@ -55,8 +56,8 @@ class TeamMemberDialog(ServiceFormDialog):
         self._on_team = set(on_team)
         self.collaborator = CollaboratorCombo(runner, self)
         self.collaborator.problem.connect(self.summary.setText)
-        self.new_collaborator = QPushButton("Ne&w collaborator…", self)
-        self.new_collaborator.setAccessibleName("Add a new collaborator to the directory")
+        self.new_collaborator = QPushButton(self.tr("Ne&w collaborator…"), self)
+        self.new_collaborator.setAccessibleName(self.tr("Add a new collaborator to the directory"))
         self.new_collaborator.clicked.connect(self._new_collaborator)
         who = QWidget(self)
         line = QHBoxLayout(who)
@@ -64,23 +65,30 @@ class TeamMemberDialog(ServiceFormDialog):
         line.addWidget(self.collaborator, 1)
         line.addWidget(self.new_collaborator)
         self.add_field(
-            "collaborator_id", "&Collaborator", self.collaborator, required=True, container=who
+            "collaborator_id",
+            self.tr("&Collaborator"),
+            self.collaborator,
+            required=True,
+            container=who,
         )
         self.team_role = QLineEdit(self)
         self.team_role.setMaxLength(CARE_LIMITS["team_role"])
-        self.team_role.setPlaceholderText("Leave empty for their role in the directory")
-        self.add_field("team_role", "&Role on this team", self.team_role)
+        self.team_role.setPlaceholderText(self.tr("Leave empty for their role in the directory"))
+        self.add_field("team_role", self.tr("&Role on this team"), self.team_role)
         self.start = OptionalDateEdit(date.today(), self)
-        self.add_field("start_date", "&Start date", self.start, required=True)
+        self.add_field("start_date", self.tr("&Start date"), self.start, required=True)
         #: only when editing: a new member's membership is ended later, from the pane
         self.end: OptionalDateEdit | None = None
         if editing:
             self.end = OptionalDateEdit(row.end_date, self)
-            self.end.setToolTip("The last day on the team (Delete clears it)")
-            self.add_field("end_date", "&Last day on the team", self.end)
-        self.primary = QCheckBox("&Yes (replaces any other primary contact)", self)
+            self.end.setToolTip(self.tr("The last day on the team (Delete clears it)"))
+            self.add_field("end_date", self.tr("&Last day on the team"), self.end)
+        self.primary = QCheckBox(self.tr("&Yes (replaces any other primary contact)"), self)
         self.add_field(
-            "primary_contact", "Primary contact", self.primary, accessible_name="Primary contact"
+            "primary_contact",
+            self.tr("Primary contact"),
+            self.primary,
+            accessible_name=self.tr("Primary contact"),
         )
         self.collaborator.currentIndexChanged.connect(self._revalidate)
         if editing:
@@ -105,11 +113,11 @@ class TeamMemberDialog(ServiceFormDialog):
 
         member_id = row.id
         self.add_delete_button(
-            "Re&move from team…",
-            "Remove this membership (entered by mistake)",
-            question_title="Remove from care team",
+            self.tr("Re&move from team…"),
+            self.tr("Remove this membership (entered by mistake)"),
+            question_title=self.tr("Remove from care team"),
             question=remove_question(row),
-            action="&Remove",
+            action=self.tr("&Remove"),
             delete=lambda s: remove_team_member(s, member_id),
             changes="care_team",
         )
@@ -139,11 +147,11 @@ class TeamMemberDialog(ServiceFormDialog):
 
         collaborator_id = self.collaborator.chosen()
         if collaborator_id is None:
-            self.show_errors({"collaborator_id": "Choose who joins the team."})
+            self.show_errors({"collaborator_id": self.tr("Choose who joins the team.")})
             return None
         start = self.start.value()
         if start is None:
-            self.show_errors({"start_date": "is required"})
+            self.show_errors({"start_date": self.tr("is required")})
             return None
         data = TeamMemberInput(
             collaborator_id, self.team_role.text(), start,

@@ -55,10 +55,6 @@ PENDING = {
     "note_editor.py",
     "client_view.py",
     # being marked in this change
-    "team_member_dialog.py",
-    "plan_tree_model.py",
-    "referral_dialog.py",
-    "diagnosis_dialog.py",
     "passphrase_fields.py",
     "referrals_pane.py",
     "client_list.py",

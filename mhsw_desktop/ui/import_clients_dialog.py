@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,15 +26,23 @@ from PySide6.QtWidgets import (
 from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.record_model import RecordTableModel
 from mhsw_desktop.ui.record_view import RecordTableView
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 from mhsw_desktop.ui.widgets import accept_cancel, busy_bar, error_label, plain_label
 
+#: the headers of the file's first rows, shown beside each column (its row 1 names them)
+SAMPLE_HEADERS = (
+    QT_TRANSLATE_NOOP("Columns", "Row 2"),
+    QT_TRANSLATE_NOOP("Columns", "Row 3"),
+    QT_TRANSLATE_NOOP("Columns", "Row 4"),
+)
 #: how many of the file's first rows the mapping table shows beside each column
-SAMPLE_ROWS = 3
+SAMPLE_ROWS = len(SAMPLE_HEADERS)
+#: (value, words) of the date formats; the words are translated where shown
 DATE_CHOICES = (
-    ("auto", "Tell from the file"),
-    ("iso", "YYYY-MM-DD"),
-    ("mdy", "MM/DD/YYYY (month first)"),
-    ("dmy", "DD/MM/YYYY (day first)"),
+    ("auto", QT_TRANSLATE_NOOP("ImportClientsDialog", "Tell from the file")),
+    ("iso", QT_TRANSLATE_NOOP("ImportClientsDialog", "YYYY-MM-DD")),
+    ("mdy", QT_TRANSLATE_NOOP("ImportClientsDialog", "MM/DD/YYYY (month first)")),
+    ("dmy", QT_TRANSLATE_NOOP("ImportClientsDialog", "DD/MM/YYYY (day first)")),
 )
 
 
@@ -56,15 +64,15 @@ class ProblemRow:
 
 
 MAPPING_COLUMNS = (
-    ("CSV column", lambda r: r.header),
-    ("Imports as", lambda r: ""),  # a combo box sits in this cell
-    *((f"Row {n + 2}", lambda r, n=n: r.samples[n] if n < len(r.samples) else "")
-      for n in range(SAMPLE_ROWS)),
+    (QT_TRANSLATE_NOOP("Columns", "CSV column"), lambda r: r.header),
+    (QT_TRANSLATE_NOOP("Columns", "Imports as"), lambda r: ""),  # a combo box sits in this cell
+    *((header, lambda r, n=n: r.samples[n] if n < len(r.samples) else "")
+      for n, header in enumerate(SAMPLE_HEADERS)),
 )  # fmt: skip
 PROBLEM_COLUMNS = (
-    ("Row", lambda r: r.row),
-    ("Column", lambda r: r.column),
-    ("What is wrong", lambda r: r.message),
+    (QT_TRANSLATE_NOOP("Columns", "Row"), lambda r: r.row),
+    (QT_TRANSLATE_NOOP("Columns", "Column"), lambda r: r.column),
+    (QT_TRANSLATE_NOOP("Columns", "What is wrong"), lambda r: r.message),
 )
 
 
@@ -88,34 +96,36 @@ class ImportClientsDialog(QDialog):
         self.imported: Any = None
         self._generation = 0
         self.setObjectName("import_clients_dialog")
-        self.setWindowTitle("Import clients from CSV")
-        self.setAccessibleName("Import clients from CSV")
+        self.setWindowTitle(self.tr("Import clients from CSV"))
+        self.setAccessibleName(self.tr("Import clients from CSV"))
 
         intro = plain_label(
-            "Add clients from another program's CSV file (UTF-8; comma, semicolon or tab "
-            "separated, its first row naming the columns). Choose what each column holds "
-            "(fields marked * are required); every row is checked like the client form, and "
-            "nothing is added while any row has a problem.",
+            self.tr(
+                "Add clients from another program's CSV file (UTF-8; comma, semicolon or tab "
+                "separated, its first row naming the columns). Choose what each column holds "
+                "(fields marked * are required); every row is checked like the client form, "
+                "and nothing is added while any row has a problem."
+            ),
             self,
         )
         intro.setWordWrap(True)
-        self.choose = QPushButton("C&hoose file…", self)
-        self.choose.setAccessibleName("Choose the CSV file to import")
+        self.choose = QPushButton(self.tr("C&hoose file…"), self)
+        self.choose.setAccessibleName(self.tr("Choose the CSV file to import"))
         self.choose.clicked.connect(self.choose_file)
-        self.file_label = plain_label("No file chosen.", self)
-        self.file_label.setAccessibleName("The chosen file")
+        self.file_label = plain_label(self.tr("No file chosen."), self)
+        self.file_label.setAccessibleName(self.tr("The chosen file"))
         self.date_format = QComboBox(self)
-        self.date_format.setAccessibleName("How the file writes dates")
+        self.date_format.setAccessibleName(self.tr("How the file writes dates"))
         for value, text in DATE_CHOICES:
-            self.date_format.addItem(text, value)
+            self.date_format.addItem(QCoreApplication.translate("ImportClientsDialog", text), value)
         self.date_format.currentIndexChanged.connect(self.refresh)
-        date_label = QLabel("&Dates:", self)
+        date_label = QLabel(self.tr("&Dates:"), self)
         date_label.setBuddy(self.date_format)
-        self.allow_duplicates = QCheckBox("Add likely d&uplicates too", self)
-        self.allow_duplicates.setAccessibleName("Add likely duplicates too")
+        self.allow_duplicates = QCheckBox(self.tr("Add likely d&uplicates too"), self)
+        self.allow_duplicates.setAccessibleName(self.tr("Add likely duplicates too"))
 
         self.mapping_model = RecordTableModel(MAPPING_COLUMNS, self)
-        self.mapping = RecordTableView(self.mapping_model, "Columns of the file", self)
+        self.mapping = RecordTableView(self.mapping_model, self.tr("Columns of the file"), self)
         self.mapping.setTabKeyNavigation(False)
         header = self.mapping.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
@@ -124,16 +134,18 @@ class ImportClientsDialog(QDialog):
 
         self.summary = plain_label("", self)
         self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("What the import would do")
+        self.summary.setAccessibleName(self.tr("What the import would do"))
         self.problem_model = RecordTableModel(PROBLEM_COLUMNS, self)
-        self.problems = RecordTableView(self.problem_model, "Problems and likely duplicates", self)
+        self.problems = RecordTableView(
+            self.problem_model, self.tr("Problems and likely duplicates"), self
+        )
         problem_header = self.problems.horizontalHeader()
         problem_header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         problem_header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.error = error_label(self)
         self.bar = busy_bar(self)
         self.buttons, self.import_button = accept_cancel(
-            self, "&Import", "Import the clients", self.start_import
+            self, self.tr("&Import"), self.tr("Import the clients"), self.start_import
         )
         self.import_button.setEnabled(False)
 
@@ -170,8 +182,8 @@ class ImportClientsDialog(QDialog):
         )
         with file_dialog_history_kept():
             chosen, _filter = QFileDialog.getOpenFileName(
-                self, "Import clients from CSV", documents or str(Path.home()),
-                "CSV files (*.csv *.txt);;All files (*)",
+                self, self.tr("Import clients from CSV"), documents or str(Path.home()),
+                self.tr("CSV files") + " (*.csv *.txt);;" + self.tr("All files") + " (*)",
             )  # fmt: skip
         if chosen:
             self.load(Path(chosen))
@@ -184,13 +196,14 @@ class ImportClientsDialog(QDialog):
             return
         self.file_label.setText(path.name)
         self.error.setText("")
+        unreadable = self.tr("Could not read the file: {reason}.")
 
         def read() -> Any:
             try:
                 with path.open("rb") as file:
                     data = file.read(ci.MAX_CSV_BYTES + 1)
             except OSError as exc:
-                raise ci.ClientCsvError(f"Could not read the file: {exc.strerror}.") from None
+                raise ci.ClientCsvError(unreadable.format(reason=exc.strerror)) from None
             return ci.read_clients_csv(data)
 
         self._set_busy(True)
@@ -212,8 +225,12 @@ class ImportClientsDialog(QDialog):
         self.combos = []
         for row, field in zip(rows, ci.guess_mapping(source.header), strict=True):
             combo = QComboBox(self.mapping)
-            combo.setAccessibleName(f"Field for column {row.id + 1}, {row.header}")
-            combo.addItem("(not imported)", None)
+            combo.setAccessibleName(
+                self.tr("Field for column {number}, {header}").format(
+                    number=row.id + 1, header=row.header
+                )
+            )
+            combo.addItem(self.tr("(not imported)"), None)
             for name, label in ci.FIELDS.items():
                 combo.addItem(label + (" *" if name in ci.REQUIRED else ""), name)
             combo.setCurrentIndex(max(0, combo.findData(field)))
@@ -262,15 +279,21 @@ class ImportClientsDialog(QDialog):
     def _show(self, checked: Any) -> None:
         self.checked = checked
         problems = [
-            ProblemRow(n, "file" if p.row == 1 else str(p.row), p.column, p.message)
+            ProblemRow(n, self.tr("file") if p.row == 1 else str(p.row), p.column, p.message)
             for n, p in enumerate(checked.problems)
         ]
         start = len(problems)
         for n, dup in enumerate(checked.duplicates):
-            twin = "a client already in the vault" if dup.duplicate_of else "an earlier row"
-            problems.append(ProblemRow(start + n, str(dup.row), "",
-                                       f"Likely duplicate of {twin} (same name and date of "
-                                       "birth)"))  # fmt: skip
+            if dup.duplicate_of:
+                message = self.tr(
+                    "Likely duplicate of a client already in the vault (same name and date of "
+                    "birth)"
+                )
+            else:
+                message = self.tr(
+                    "Likely duplicate of an earlier row (same name and date of birth)"
+                )
+            problems.append(ProblemRow(start + n, str(dup.row), "", message))
         self.problem_model.set_rows(problems)
         self._show_summary()
 
@@ -281,17 +304,22 @@ class ImportClientsDialog(QDialog):
         bad = len(checked.problem_rows() - {1})
         duplicates = len(checked.duplicates)
         adding = len(checked.valid) - (0 if self.allow_duplicates.isChecked() else duplicates)
-        parts = [f"{checked.rows} rows: {len(checked.valid)} ready"]
+        parts = [
+            self.tr("%n rows: {ready} ready", "", checked.rows).format(ready=len(checked.valid))
+        ]
         if bad:
-            parts.append(f"{bad} with problems (fix them in the file, or change the columns)")
+            parts.append(
+                self.tr("%n with problems (fix them in the file, or change the columns)", "", bad)
+            )
         if any(p.row == 1 for p in checked.problems):
-            parts.append("the columns or the date format need a choice")
-        if duplicates:
-            fate = "added" if self.allow_duplicates.isChecked() else "skipped"
-            parts.append(f"{duplicates} likely duplicates will be {fate}")
+            parts.append(self.tr("the columns or the date format need a choice"))
+        if duplicates and self.allow_duplicates.isChecked():
+            parts.append(self.tr("%n likely duplicates will be added", "", duplicates))
+        elif duplicates:
+            parts.append(self.tr("%n likely duplicates will be skipped", "", duplicates))
         text = "; ".join(parts) + "."
         if checked.ok and self.imported is None:
-            text += f" Import adds {adding} clients."
+            text += " " + self.tr("Import adds %n clients.", "", adding)
         self.summary.setText(text)
         self.import_button.setEnabled(checked.ok and adding > 0 and self.imported is None)
 
@@ -315,15 +343,22 @@ class ImportClientsDialog(QDialog):
     def _imported(self, outcome: Any) -> None:
         self._set_busy(False)
         self.imported = outcome
-        skipped = f"; {len(outcome.skipped)} likely duplicates skipped" if outcome.skipped else ""
-        self.summary.setText(f"Imported {len(outcome.imported)} clients{skipped}.")
+        imported = len(outcome.imported)
+        if outcome.skipped:
+            text = self.tr(
+                "Imported %n clients; {skipped} likely duplicates skipped.", "", imported
+            )
+            text = text.format(skipped=len(outcome.skipped))
+        else:
+            text = self.tr("Imported %n clients.", "", imported)
+        self.summary.setText(text)
         self.import_button.setEnabled(False)
         for widget in (self.choose, self.date_format, self.allow_duplicates, *self.combos):
             widget.setEnabled(False)
         close = self.buttons.button(self.buttons.StandardButton.Cancel)
         if close is not None:
-            close.setText("Close")
-            close.setAccessibleName("Close")
+            close.setText(self.tr("Close"))
+            close.setAccessibleName(self.tr("Close"))
 
     def _set_busy(self, busy: bool) -> None:
         self.bar.setVisible(busy)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -242,7 +243,21 @@ def synthetic_client(rng: random.Random, today: date) -> ClientInput:
         discharge_date=discharge_date,
         discharge_reason=reason,
         important_to_know=rng.choice(IMPORTANT),
+        **_language(first, last, dob),
     )
+
+
+def _language(first: str, last: str, dob: date) -> dict[str, Any]:
+    """About one client in five reads Spanish; half of them need an interpreter. Drawn
+    from its own generator, so adding languages did not change the people made before."""
+    rng = random.Random(f"language:{first}:{last}:{dob.isoformat()}")
+    if rng.random() >= 0.2:
+        return {}
+    return {
+        "preferred_language": "es",
+        "interpreter_needed": rng.random() < 0.5,
+        "document_language": "both" if rng.random() < 0.3 else "client",
+    }
 
 
 def synthetic_clients(count: int, seed: int, today: date | None = None) -> list[ClientInput]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 import uuid
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -140,6 +141,7 @@ def add_synthetic_notes(
             interventions=_text(rng, INTERVENTIONS, 1),
             plan=_text(rng, PLANS, 1),
             psychotherapy_note=rng.choice(("", "", "Process: transference around authority.")),
+            **_between_sessions(day, n, last=n == len(days) - 1),
         )  # fmt: skip
         note_id = create_draft(session, data, today=today)
         ids.append(note_id)
@@ -156,6 +158,28 @@ def add_synthetic_notes(
                 add_addendum(session, note_id, rng.choice(ADDENDA), SIGNER,
                              now=signed_at + timedelta(days=1))  # fmt: skip
     return ids
+
+
+HOMEWORK = (
+    "Walk for ten minutes after lunch, three days this week.\nWrite down one thing that went "
+    "well each evening.",
+    "Try the 4-7-8 breathing before bed.",
+    "Fill in the thought record when the worry starts; bring it next time.",
+    "Call your sister on Sunday.\nKeep the bedtime at 10:30 on weeknights.",
+)
+
+
+def _between_sessions(day: date, number: int, *, last: bool) -> dict[str, Any]:
+    """Homework on about half the notes, and the next appointment a week on from the
+    latest one. Drawn from a generator of their own, so the rest of each note is what it
+    was before these fields existed."""
+    side = random.Random(f"between:{day.isoformat()}:{number}")  # noqa: S311 (made-up data)
+    found: dict[str, Any] = {}
+    if side.random() < 0.5:
+        found["homework"] = side.choice(HOMEWORK)
+    if last:
+        found["next_appointment"] = datetime.combine(day + timedelta(days=7), time(10, 0))
+    return found
 
 
 def add_synthetic_clinical_data(

@@ -411,3 +411,27 @@ def test_every_text_column_that_holds_json_is_checked_as_json(source: Path, tmp_
             if values and all(v[:1] in "[{" and v[-1:] in "]}" for v in values):
                 holding_json.add((table, spec.name))
     assert holding_json <= set(oe.JSON_TEXT)
+
+
+def test_an_export_from_before_client_languages_imports_with_their_defaults(
+    small_export: dict[str, Any],
+) -> None:
+    """0007_languages added fields an older export cannot have: its records take the
+    values the migration gave existing rows; a current export must still carry them."""
+    older = copy.deepcopy(small_export)
+    older["schema_revision"] = "0006_audit_log"
+    for record in older["tables"]["clients"]:
+        for name in ("preferred_language", "interpreter_needed", "document_language"):
+            record.pop(name)
+    for record in older["tables"]["notes"]:
+        record.pop("homework")
+    parsed = oe.parse_export(json.dumps(older).encode())
+    clients = parsed.rows["clients"]
+    assert [c["preferred_language"] for c in clients] == ["en", "en"]
+    assert {c["interpreter_needed"] for c in clients} == {False}
+    assert {c["document_language"] for c in clients} == {"client"}
+    assert {n["homework"] for n in parsed.rows["notes"]} == {""}
+    current = copy.deepcopy(older)
+    current["schema_revision"] = small_export["schema_revision"]
+    with pytest.raises(oe.ExportInvalid, match="preferred_language: is missing"):
+        oe.parse_export(json.dumps(current).encode())

@@ -14,6 +14,7 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractProxyModel,
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -21,31 +22,53 @@ from PySide6.QtCore import (
 )
 
 from mhsw_desktop.domain.text import fold
+from mhsw_desktop.ui.record_model import header_text
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 
 ModelIndex = QModelIndex | QPersistentModelIndex
 
-#: (header, attribute or property of ClientRow)
+#: (header, attribute or property of ClientRow); headers translated in the Columns context
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("Name", "display_name"),
-    ("Preferred", "preferred_name"),
-    ("Pronouns", "pronouns"),
-    ("Date of birth", "date_of_birth"),
-    ("Phone", "phone"),
-    ("Status", "status"),
-    ("Intake", "intake_date"),
+    (QT_TRANSLATE_NOOP("Columns", "Name"), "display_name"),
+    (QT_TRANSLATE_NOOP("Columns", "Preferred"), "preferred_name"),
+    (QT_TRANSLATE_NOOP("Columns", "Pronouns"), "pronouns"),
+    (QT_TRANSLATE_NOOP("Columns", "Date of birth"), "date_of_birth"),
+    (QT_TRANSLATE_NOOP("Columns", "Phone"), "phone"),
+    (QT_TRANSLATE_NOOP("Columns", "Status"), "status"),
+    (QT_TRANSLATE_NOOP("Columns", "Intake"), "intake_date"),
 )
 NAME, PREFERRED, PRONOUNS, DOB, PHONE, STATUS, INTAKE = range(len(COLUMNS))
 ID_ROLE = Qt.ItemDataRole.UserRole
 
-#: the status filter's choices: (key, label, statuses shown)
+#: the translation context of the status filter's labels (see :func:`status_choices`)
+STATUS_CONTEXT = "ClientFilterProxy"
+
+#: the status filter's choices: (key, label, statuses shown); the labels are source text,
+#: :func:`status_choices` gives them in the interface's language
 STATUS_CHOICES: tuple[tuple[str, str, frozenset[str]], ...] = (
-    ("current", "Current (active and on hold)", frozenset({"active", "on_hold"})),
-    ("active", "Active", frozenset({"active"})),
-    ("on_hold", "On hold", frozenset({"on_hold"})),
-    ("discharged", "Discharged", frozenset({"discharged"})),
-    ("all", "All clients", frozenset({"active", "on_hold", "discharged"})),
+    (
+        "current",
+        QT_TRANSLATE_NOOP("ClientFilterProxy", "Current (active and on hold)"),
+        frozenset({"active", "on_hold"}),
+    ),
+    ("active", QT_TRANSLATE_NOOP("ClientFilterProxy", "Active"), frozenset({"active"})),
+    ("on_hold", QT_TRANSLATE_NOOP("ClientFilterProxy", "On hold"), frozenset({"on_hold"})),
+    ("discharged", QT_TRANSLATE_NOOP("ClientFilterProxy", "Discharged"), frozenset({"discharged"})),
+    (
+        "all",
+        QT_TRANSLATE_NOOP("ClientFilterProxy", "All clients"),
+        frozenset({"active", "on_hold", "discharged"}),
+    ),
 )
 _STATUSES = {key: statuses for key, _label, statuses in STATUS_CHOICES}
+
+
+def status_choices() -> tuple[tuple[str, str, frozenset[str]], ...]:
+    """:data:`STATUS_CHOICES` with each label in the interface's language."""
+    return tuple(
+        (key, QCoreApplication.translate(STATUS_CONTEXT, label), statuses)
+        for key, label, statuses in STATUS_CHOICES
+    )
 
 
 def _digits(text: str) -> str:
@@ -160,7 +183,7 @@ class ClientTableModel(QAbstractTableModel):
             and orientation == Qt.Orientation.Horizontal
             and 0 <= section < len(COLUMNS)
         ):
-            return COLUMNS[section][0]
+            return header_text(COLUMNS[section][0])
         return None
 
     def flags(self, index: ModelIndex) -> Qt.ItemFlag:

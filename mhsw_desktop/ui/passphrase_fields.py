@@ -31,33 +31,33 @@ class NewPassphraseFields(QWidget):
         self._valid = False
         self.passphrase = QLineEdit(self)
         self.passphrase.setEchoMode(QLineEdit.EchoMode.Password)
-        self.passphrase.setAccessibleName("New passphrase")
+        self.passphrase.setAccessibleName(self.tr("New passphrase"))
         self.passphrase.setObjectName("new_passphrase")
         self.confirm = QLineEdit(self)
         self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
-        self.confirm.setAccessibleName("Repeat the new passphrase")
+        self.confirm.setAccessibleName(self.tr("Repeat the new passphrase"))
         self.confirm.setObjectName("confirm_passphrase")
         self.meter = QProgressBar(self)
         self.meter.setRange(0, 4)
         self.meter.setTextVisible(False)
-        self.meter.setAccessibleName("Passphrase strength")
+        self.meter.setAccessibleName(self.tr("Passphrase strength"))
         self.meter.setMaximumHeight(max(8, self.fontMetrics().height() // 2))
         self.strength = plain_label("", self)
-        self.strength.setAccessibleName("Passphrase strength")
+        self.strength.setAccessibleName(self.tr("Passphrase strength"))
         self.feedback = plain_label(
-            "Use at least 12 characters; several unrelated words work well.", self
+            self.tr("Use at least 12 characters; several unrelated words work well."), self
         )
         self.feedback.setWordWrap(True)
         self.mismatch = error_label(self)
 
         form = QFormLayout(self)
-        label = QLabel("&Passphrase:", self)
+        label = QLabel(self.tr("&Passphrase:"), self)
         label.setBuddy(self.passphrase)
         form.addRow(label, self.passphrase)
-        label = QLabel("&Repeat it:", self)
+        label = QLabel(self.tr("&Repeat it:"), self)
         label.setBuddy(self.confirm)
         form.addRow(label, self.confirm)
-        form.addRow("Strength:", self.meter)
+        form.addRow(self.tr("Strength:"), self.meter)
         form.addRow("", self.strength)
         form.addRow("", self.feedback)
         form.addRow("", self.mismatch)
@@ -82,8 +82,16 @@ class NewPassphraseFields(QWidget):
         if text:
             verdict = assess(text)
             self.meter.setValue(verdict.score)
-            self.strength.setText(verdict.label + ("" if verdict.acceptable else " — not enough"))
-            self.feedback.setText(verdict.feedback or "Good: this passphrase is strong enough.")
+            # the verdict's label and feedback are the vault layer's words
+            if verdict.acceptable:
+                self.strength.setText(verdict.label)
+            else:
+                self.strength.setText(
+                    self.tr("{strength} — not enough").format(strength=verdict.label)
+                )
+            self.feedback.setText(
+                verdict.feedback or self.tr("Good: this passphrase is strong enough.")
+            )
             acceptable = verdict.acceptable
         else:
             self.meter.setValue(0)
@@ -91,7 +99,9 @@ class NewPassphraseFields(QWidget):
             acceptable = False
         same = text == self.confirm.text()
         self.mismatch.setText(
-            "" if same or not self.confirm.text() else "The two passphrases are not the same."
+            ""
+            if same or not self.confirm.text()
+            else self.tr("The two passphrases are not the same.")
         )
         valid = acceptable and same
         if valid != self._valid:
@@ -120,13 +130,17 @@ class NewPassphraseDialog(QDialog):
         #: the current passphrase, asked when changing it in an open session (someone at an
         #: unattended, unlocked laptop must not be able to set a passphrase of their own)
         self.current: QLineEdit | None = None
-        self.setWindowTitle("Choose a new passphrase — MHSW Desktop")
+        self.setWindowTitle(self.tr("Choose a new passphrase — MHSW Desktop"))
         self.setModal(True)
         intro = plain_label(
-            "You opened the vault with its recovery key. Choose a new passphrase now; "
-            "the old one will no longer work."
+            self.tr(
+                "You opened the vault with its recovery key. Choose a new passphrase now; "
+                "the old one will no longer work."
+            )
             if required
-            else "Choose a new passphrase for this vault. The recovery key stays the same.",
+            else self.tr(
+                "Choose a new passphrase for this vault. The recovery key stays the same."
+            ),
             self,
         )
         intro.setWordWrap(True)
@@ -138,8 +152,8 @@ class NewPassphraseDialog(QDialog):
             row.setContentsMargins(0, 0, 0, 0)
             self.current = QLineEdit(current_row)
             self.current.setEchoMode(QLineEdit.EchoMode.Password)
-            self.current.setAccessibleName("Current passphrase")
-            label = QLabel("C&urrent passphrase:", current_row)
+            self.current.setAccessibleName(self.tr("Current passphrase"))
+            label = QLabel(self.tr("C&urrent passphrase:"), current_row)
             label.setBuddy(self.current)
             row.addWidget(label)
             row.addWidget(self.current, 1)
@@ -148,13 +162,13 @@ class NewPassphraseDialog(QDialog):
         self.busy = busy_bar(self)
         self.buttons = QDialogButtonBox(self)
         self.save = self.buttons.addButton(
-            "&Save passphrase", QDialogButtonBox.ButtonRole.AcceptRole
+            self.tr("&Save passphrase"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        self.save.setAccessibleName("Save the new passphrase")
+        self.save.setAccessibleName(self.tr("Save the new passphrase"))
         self.save.setEnabled(False)
         if not required:
             cancel = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-            cancel.setAccessibleName("Cancel")
+            cancel.setAccessibleName(self.tr("Cancel"))
             self.buttons.rejected.connect(self.reject)
         else:
             self.setWindowFlag(Qt.WindowType.WindowCloseButtonHint, False)

@@ -5,9 +5,10 @@ directory one click away."""
 from __future__ import annotations
 
 import uuid
+from functools import cache
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QToolButton, QVBoxLayout, QWidget
 
@@ -15,31 +16,50 @@ from mhsw_desktop.ui.actions import REFERRAL_ACTIONS, make_action
 from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.record_model import Column, RecordTableModel
 from mhsw_desktop.ui.record_view import RecordTableView
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 from mhsw_desktop.ui.widgets import plain_label
 
 
+class ReferralWords(QObject):
+    """The cells' words (a QObject, so that they are translated in its context)."""
+
+    def followup_done(self, day: str) -> str:
+        return self.tr("{day} (done)").format(day=day)
+
+    def resource_gone(self, name: str) -> str:
+        return self.tr("{name} (no longer in the directory)").format(name=name)
+
+    def count(self, n: int) -> str:
+        return self.tr("1 referral") if n == 1 else self.tr("%n referrals", "", n)
+
+
+@cache
+def _words() -> ReferralWords:
+    return ReferralWords()
+
+
 def status_text(row: Any) -> str:
+    """The status (the domain's label) and the day it was set."""
     return f"{row.status.label}" + (f" ({row.status_date.isoformat()})" if row.status_date else "")
 
 
 def followup_text(row: Any) -> str:
     if row.followup_date is None:
         return ""
-    return f"{row.followup_date.isoformat()}" + (" (done)" if row.followup_done else "")
+    day = row.followup_date.isoformat()
+    return _words().followup_done(day) if row.followup_done else day
 
 
 def resource_name(row: Any) -> str:
-    return f"{row.resource_name}" + (
-        " (no longer in the directory)" if row.resource_deleted else ""
-    )
+    return _words().resource_gone(row.resource_name) if row.resource_deleted else row.resource_name
 
 
 COLUMNS: tuple[Column, ...] = (
-    ("Referred", lambda r: r.referred_on.isoformat()),
-    ("Resource", resource_name),
-    ("Status", status_text),
-    ("Follow up", followup_text),
-    ("Notes", lambda r: " ".join(r.notes.split())),
+    (QT_TRANSLATE_NOOP("Columns", "Referred"), lambda r: r.referred_on.isoformat()),
+    (QT_TRANSLATE_NOOP("Columns", "Resource"), resource_name),
+    (QT_TRANSLATE_NOOP("Columns", "Status"), status_text),
+    (QT_TRANSLATE_NOOP("Columns", "Follow up"), followup_text),
+    (QT_TRANSLATE_NOOP("Columns", "Notes"), lambda r: " ".join(r.notes.split())),
 )
 #: kinds of change that may alter what the pane shows (referral writes announce "tasks")
 WATCHED = ("tasks", "resources", "referrals", "clients")
@@ -77,7 +97,7 @@ class ReferralsPane(QWidget):
         act["open_resources"].triggered.connect(self.open_directory)
 
         self.model = RecordTableModel(COLUMNS, self)
-        self.table = RecordTableView(self.model, "Referrals", self)
+        self.table = RecordTableView(self.model, self.tr("Referrals"), self)
         self.table.setObjectName("referrals")
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
@@ -88,13 +108,15 @@ class ReferralsPane(QWidget):
         self.table.open_requested.connect(self.edit)
         self.table.delete_requested.connect(lambda _row: self.remove())
         self.empty = plain_label(
-            "No referrals yet. Refer… connects this client to a food bank, housing help, "
-            "transport, benefits, a crisis line, a support group, legal aid or treatment.",
+            self.tr(
+                "No referrals yet. Refer… connects this client to a food bank, housing help, "
+                "transport, benefits, a crisis line, a support group, legal aid or treatment."
+            ),
             self,
         )
         self.empty.setWordWrap(True)
         self.count = plain_label("", self)
-        self.count.setAccessibleName("Number of referrals")
+        self.count.setAccessibleName(self.tr("Number of referrals"))
 
         buttons = QHBoxLayout()
         for spec in REFERRAL_ACTIONS:
@@ -140,7 +162,7 @@ class ReferralsPane(QWidget):
             self.table.selectRow(self.model.row_of(selected.id))
         self.empty.setVisible(not rows)
         self.table.setVisible(bool(rows))
-        self.count.setText(f"{len(rows)} referral{'s' if len(rows) != 1 else ''}")
+        self.count.setText(_words().count(len(rows)))
         self.actions_by_id["refer"].setEnabled(True)
         self.actions_by_id["open_resources"].setEnabled(True)
 
@@ -209,7 +231,9 @@ class ReferralsPane(QWidget):
                     lambda s: delete_referral(s, referral_id), None, self._failed, changes=CHANGES
                 )
 
-        return ask_first(self, "Remove referral", remove_question(row), "&Remove", confirmed)
+        return ask_first(
+            self, self.tr("Remove referral"), remove_question(row), self.tr("&Remove"), confirmed
+        )
 
     def open_directory(self) -> None:
         from mhsw_desktop.ui.resource_directory import open_resource_directory

@@ -55,9 +55,6 @@ PENDING = {
     "note_editor.py",
     "client_view.py",
     # being marked in this change
-    "passphrase_fields.py",
-    "referrals_pane.py",
-    "client_list.py",
     "collaborator_form.py",
     "contact_table_model.py",
     "resource_form.py",

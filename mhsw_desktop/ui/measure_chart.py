@@ -56,7 +56,7 @@ class TrendChart(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("trend_chart")
-        self.setAccessibleName("Trend chart")
+        self.setAccessibleName(self.tr("Trend chart"))
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # so a screen reader can reach its summary
         self.definition: MeasureDefinition | None = None
@@ -73,7 +73,7 @@ class TrendChart(QWidget):
         self.definition = definition
         self.points = sorted(points, key=lambda p: p.day)
         self.events = sorted(events, key=lambda e: e.day)
-        self.setAccessibleName(f"{definition.name} trend chart")
+        self.setAccessibleName(self.tr("{name} trend chart").format(name=definition.name))
         self.setAccessibleDescription(self.summary())
         self.update()
 
@@ -81,7 +81,7 @@ class TrendChart(QWidget):
         self.definition = None
         self.points = []
         self.events = []
-        self.setAccessibleName("Trend chart")
+        self.setAccessibleName(self.tr("Trend chart"))
         self.setAccessibleDescription("")
         self.update()
 
@@ -92,19 +92,25 @@ class TrendChart(QWidget):
             return ""
         scored = [p for p in self.points if p.total is not None]
         if not self.points:
-            return f"No {d.name} recorded yet."
+            return self.tr("No {name} recorded yet.").format(name=d.name)
         parts = []
         for p in self.points:
+            day = p.day.isoformat()
             if p.total is None:
-                parts.append(f"{p.day.isoformat()} incomplete")
+                parts.append(self.tr("{day} incomplete").format(day=day))
+                continue
+            band = d.band_for(p.total).label.lower()
+            if p.alert:
+                point = self.tr("{day} {total} ({band}, item 9 alert)")
             else:
-                band = d.band_for(p.total).label.lower()
-                alert = ", item 9 alert" if p.alert else ""
-                parts.append(f"{p.day.isoformat()} {p.total} ({band}{alert})")
-        text = f"{len(scored)} {d.name} totals: " + "; ".join(parts) + "."
+                point = self.tr("{day} {total} ({band})")
+            parts.append(point.format(day=day, total=p.total, band=band))
+        text = self.tr("%n {name} totals: {points}.", "", len(scored)).format(
+            name=d.name, points="; ".join(parts)
+        )
         if self.events:
-            text += " Events: " + "; ".join(f"{e.day.isoformat()} {e.text}" for e in self.events)
-            text += "."
+            events = "; ".join(f"{e.day.isoformat()} {e.text}" for e in self.events)
+            text += " " + self.tr("Events: {events}.").format(events=events)
         return text
 
     # -- size ---------------------------------------------------------------------------
@@ -154,7 +160,9 @@ class TrendChart(QWidget):
             self._paint_title(painter, d)
             if not self.points and not self.events:
                 painter.drawText(
-                    self.rect(), Qt.AlignmentFlag.AlignCenter, f"No {d.name} recorded yet."
+                    self.rect(),
+                    Qt.AlignmentFlag.AlignCenter,
+                    self.tr("No {name} recorded yet.").format(name=d.name),
                 )
                 return
             plot = self._plot_rect()
@@ -181,7 +189,7 @@ class TrendChart(QWidget):
         painter.drawText(
             QRectF(line * 0.5, line * 0.2, self.width() - line, line * 1.3),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-            f"{d.name} total over time",
+            self.tr("{name} total over time").format(name=d.name),
         )
         painter.restore()
         if self.points:
@@ -192,13 +200,13 @@ class TrendChart(QWidget):
         metrics = self.fontMetrics()
         radius = max(3.0, metrics.height() / 3.6)
         gap = metrics.averageCharWidth() * 2
-        entries = [("total", "Total")]
+        entries = [("total", self.tr("Total"))]
         if any(p.alert for p in self.points):
-            entries.append(("alert", "Item 9 alert"))
+            entries.append(("alert", self.tr("Item 9 alert")))
         if any(p.total is None for p in self.points):
-            entries.append(("incomplete", "Incomplete (no total)"))
+            entries.append(("incomplete", self.tr("Incomplete (no total)")))
         if self.events:
-            entries.append(("event", "Event"))
+            entries.append(("event", self.tr("Event")))
         widths = [radius * 5 + metrics.horizontalAdvance(text) for _, text in entries]
         x = self.width() - metrics.height() * 0.5 - sum(widths) - gap * (len(entries) - 1)
         text_colour = self.palette().text().color()
@@ -284,14 +292,14 @@ class TrendChart(QWidget):
         painter.drawText(
             QRectF(plot.left(), plot.bottom() + metrics.height() * 1.6, plot.width(),
                    metrics.height() * 1.2),
-            Qt.AlignmentFlag.AlignCenter, "Date",
+            Qt.AlignmentFlag.AlignCenter, self.tr("Date"),
         )  # fmt: skip
         painter.save()
         painter.translate(metrics.height() * 0.3, plot.center().y())
         painter.rotate(-90)
         painter.drawText(
             QRectF(-plot.height() / 2, 0, plot.height(), metrics.height() * 1.2),
-            Qt.AlignmentFlag.AlignCenter, "Total score",
+            Qt.AlignmentFlag.AlignCenter, self.tr("Total score"),
         )  # fmt: skip
         painter.restore()
 
@@ -359,7 +367,7 @@ class TrendChart(QWidget):
             box = QRectF(x - radius * 6, y - radius - metrics.height() * 1.1, radius * 12,
                          metrics.height())  # fmt: skip
             if point.alert:
-                box.translate(0, -radius * 1.2)
+                box = box.translated(0, -radius * 1.2)
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, str(point.total))
         painter.setBrush(Qt.BrushStyle.NoBrush)
 

@@ -199,6 +199,60 @@ def cmd_clients_list(args: argparse.Namespace, secrets: Secrets) -> int:
     return EXIT_OK
 
 
+def language_flags(p: argparse.ArgumentParser, *, new: bool) -> None:
+    """--language, --interpreter/--no-interpreter, --documents (defaults only when adding)."""
+    p.add_argument(
+        "--language", default="en" if new else None, metavar="CODE",
+        help="the client's preferred language (en, es; default en)" if new
+        else "the client's preferred language (en, es)",
+    )  # fmt: skip
+    p.add_argument(
+        "--interpreter", action=argparse.BooleanOptionalAction, default=False if new else None,
+        help="whether an interpreter is needed",
+    )  # fmt: skip
+    p.add_argument(
+        "--documents", choices=("english", "client", "both"),
+        default="client" if new else None,
+        help="the language of the client's documents: English, the client's language "
+             "(the default), or both",
+    )  # fmt: skip
+
+
+def cmd_clients_set_language(args: argparse.Namespace, secrets: Secrets) -> int:
+    from datetime import date
+
+    from mhsw_desktop.domain.client_rules import normalised
+    from mhsw_desktop.services.clients import get_client, update_client
+
+    changes = {
+        name: value
+        for name, value in (
+            ("preferred_language", args.language),
+            ("interpreter_needed", args.interpreter),
+            ("document_language", args.documents),
+        )
+        if value is not None
+    }
+    if not changes:
+        raise CliError("Give --language, --interpreter/--no-interpreter or --documents.",
+                       EXIT_USAGE)  # fmt: skip
+    vault = _open(args, secrets)
+    with vault, vault.unit_of_work() as session:
+        data = replace(get_client(session, args.id).data, **changes)
+        normalised(data, date.today())
+        update_client(session, args.id, data)
+    _emit(
+        args,
+        {"id": str(args.id), "preferred_language": data.preferred_language,
+         "interpreter_needed": data.interpreter_needed,
+         "document_language": data.document_language},
+        f"{args.id}: language {data.preferred_language}, interpreter "
+        f"{'needed' if data.interpreter_needed else 'not needed'}, documents "
+        f"{data.document_language}",
+    )  # fmt: skip
+    return EXIT_OK
+
+
 def cmd_clients_add(args: argparse.Namespace, secrets: Secrets) -> int:
     from datetime import date
 
@@ -218,6 +272,9 @@ def cmd_clients_add(args: argparse.Namespace, secrets: Secrets) -> int:
         emergency_contact_phone=args.emergency_contact_phone,
         intake_date=parse_date(args.intake_date, "intake_date") if args.intake_date else None,
         important_to_know=args.important,
+        preferred_language=args.language,
+        interpreter_needed=args.interpreter,
+        document_language=args.documents,
     )
     normalised(data, date.today())  # bad input is refused before the passphrase is asked
     vault = _open(args, secrets)
@@ -1503,7 +1560,15 @@ def build_parser() -> argparse.ArgumentParser:
     adding.add_argument(
         "--allow-duplicate", action="store_true", help="add even if a likely duplicate exists"
     )
+    language_flags(adding, new=True)
     adding.set_defaults(func=cmd_clients_add)
+    lang = clients_sub.add_parser(
+        "set-language", parents=[common],
+        help="a client's preferred language, interpreter need and document language",
+    )  # fmt: skip
+    lang.add_argument("id", type=_uuid, metavar="ID")
+    language_flags(lang, new=False)
+    lang.set_defaults(func=cmd_clients_set_language)
 
     notes = sub.add_parser("notes", help="session notes: add, list, show, update, sign")
     notes_sub = notes.add_subparsers(dest="notes_command", metavar="ACTION", parser_class=_Parser)

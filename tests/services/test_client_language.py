@@ -110,7 +110,8 @@ def test_the_command_line_sets_and_refuses_languages(tmp_path: Path) -> None:
     pw = f"{PASSPHRASE}\n"
     assert mhsw("--vault", folder, "init", stdin=pw).returncode == 0
     added = mhsw("--vault", folder, "clients", "add", "--first-name", "Lucía", "--last-name",
-                 "Peña", "--dob", "1979-06-02", "--language", "es", "--interpreter", stdin=pw)  # fmt: skip
+                 "Peña", "--dob", "1979-06-02", "--language", "es", "--interpreter",
+                 stdin=pw)  # fmt: skip
     assert added.returncode == 0, added.stderr
     client = added.stdout.strip()
     changed = mhsw("--vault", folder, "clients", "set-language", client, "--documents", "both",

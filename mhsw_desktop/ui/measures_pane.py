@@ -14,7 +14,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QComboBox,
@@ -35,6 +35,7 @@ from mhsw_desktop.ui.measure_chart import TrendChart, chart_events, chart_points
 from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.record_model import Column, RecordTableModel
 from mhsw_desktop.ui.record_view import RecordTableView
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 from mhsw_desktop.ui.widgets import plain_label
 
 #: the kinds of change after which the pane reloads
@@ -45,7 +46,9 @@ BANNER_COLOUR = "#ffe08a"
 def _alert_cell(row: Any) -> str:
     if not row.alert:
         return ""
-    return "Item 9: reviewed" if row.alert_reviewed_at else "Item 9: to review"
+    if row.alert_reviewed_at:
+        return QCoreApplication.translate("MeasuresPane", "Item 9: reviewed")
+    return QCoreApplication.translate("MeasuresPane", "Item 9: to review")
 
 
 def _difficulty(row: Any) -> str:
@@ -55,18 +58,29 @@ def _difficulty(row: Any) -> str:
     return str(d.difficulty_choices[row.difficulty])
 
 
+def _severity(row: Any) -> str:
+    return (
+        str(row.band_label)
+        if row.band_label
+        else QCoreApplication.translate("MeasuresPane", "Incomplete")
+    )
+
+
 HISTORY_COLUMNS: tuple[Column, ...] = (
-    ("Date", lambda r: r.taken_on.isoformat()),
-    ("Total", lambda r: "—" if r.total is None else str(r.total)),
-    ("Severity", lambda r: r.band_label or "Incomplete"),
-    ("Unanswered", lambda r: missing_text(r.missing) if r.missing else ""),
-    ("Difficulty", _difficulty),
-    ("Alert", _alert_cell),
+    (QT_TRANSLATE_NOOP("Columns", "Date"), lambda r: r.taken_on.isoformat()),
+    (QT_TRANSLATE_NOOP("Columns", "Total"), lambda r: "—" if r.total is None else str(r.total)),
+    (QT_TRANSLATE_NOOP("Columns", "Severity"), _severity),
+    (
+        QT_TRANSLATE_NOOP("Columns", "Unanswered"),
+        lambda r: missing_text(r.missing) if r.missing else "",
+    ),
+    (QT_TRANSLATE_NOOP("Columns", "Difficulty"), _difficulty),
+    (QT_TRANSLATE_NOOP("Columns", "Alert"), _alert_cell),
 )
 EVENT_COLUMNS: tuple[Column, ...] = (
-    ("Date", lambda r: r.event_date.isoformat()),
-    ("Kind", lambda r: r.kind.label),
-    ("Label", lambda r: r.label),
+    (QT_TRANSLATE_NOOP("Columns", "Date"), lambda r: r.event_date.isoformat()),
+    (QT_TRANSLATE_NOOP("Columns", "Kind"), lambda r: r.kind.label),
+    (QT_TRANSLATE_NOOP("Columns", "Label"), lambda r: r.label),
 )
 
 
@@ -88,15 +102,15 @@ class MeasureAlertBanner(QFrame):
         self.setPalette(palette)
         self.text = plain_label("", self)
         self.text.setWordWrap(True)
-        self.text.setAccessibleName("Measure alert")
+        self.text.setAccessibleName(self.tr("Measure alert"))
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         # no mnemonic: Alt+Y is the client view's Safety plan tab, which this opens too
-        self.safety_plan = QPushButton("Open safety plan", self)
-        self.safety_plan.setAccessibleName("Open the client's safety plan")
+        self.safety_plan = QPushButton(self.tr("Open safety plan"), self)
+        self.safety_plan.setAccessibleName(self.tr("Open the client's safety plan"))
         self.safety_plan.clicked.connect(self.safety_plan_requested)
         self.safety_plan.hide()
-        self.review = QPushButton("Mark re&viewed…", self)
-        self.review.setAccessibleName("Mark the measure alerts reviewed")
+        self.review = QPushButton(self.tr("Mark re&viewed…"), self)
+        self.review.setAccessibleName(self.tr("Mark the measure alerts reviewed"))
         self.review.clicked.connect(self.review_requested)
         layout = QHBoxLayout(self)
         layout.addWidget(self.text, 1)
@@ -108,12 +122,14 @@ class MeasureAlertBanner(QFrame):
     def set_alerts(self, alerts: list[Any]) -> None:
         self.alerts = list(alerts)
         lines = [
-            f"Alert, {a.taken_on.isoformat()}: {message}."
+            self.tr("Alert, {day}: {message}.").format(day=a.taken_on.isoformat(), message=message)
             for a in self.alerts
             for message in a.messages
         ]
         if lines:
-            lines.append("Review risk with the client and make or review their safety plan.")
+            lines.append(
+                self.tr("Review risk with the client and make or review their safety plan.")
+            )
         self.text.setText("\n".join(lines))
         self.setVisible(bool(lines))
 
@@ -142,14 +158,16 @@ class MeasuresPane(QWidget):
 
         self.kind = QComboBox(self)
         for d in DEFINITIONS:
-            self.kind.addItem(f"{d.name} — {d.title}", d.key)
-        self.kind.setAccessibleName("Measure")
-        kind_label = QLabel("&Questionnaire:", self)
+            self.kind.addItem(self.tr("{name} — {title}").format(name=d.name, title=d.title), d.key)
+        self.kind.setAccessibleName(self.tr("Measure"))
+        kind_label = QLabel(self.tr("&Questionnaire:"), self)
         kind_label.setBuddy(self.kind)
         self.new_measure = self._button("", "", self._new_measure)
-        self.add_event = self._button("Mar&k event…", "Mark an event on the trend", self._event)
+        self.add_event = self._button(
+            self.tr("Mar&k event…"), self.tr("Mark an event on the trend"), self._event
+        )
         self.delete_measure = self._button(
-            "&Delete…", "Delete the selected measure", self._delete_measure
+            self.tr("&Delete…"), self.tr("Delete the selected measure"), self._delete_measure
         )
         top = QHBoxLayout()
         top.addWidget(kind_label)
@@ -159,11 +177,11 @@ class MeasuresPane(QWidget):
         top.addWidget(self.delete_measure)
         self.change = plain_label("", self)
         self.change.setWordWrap(True)
-        self.change.setAccessibleName("Change since baseline")
+        self.change.setAccessibleName(self.tr("Change since baseline"))
 
         self.chart = TrendChart(self)
         self.history = RecordTableModel(HISTORY_COLUMNS, self)
-        self.history_table = RecordTableView(self.history, "Measure history", self)
+        self.history_table = RecordTableView(self.history, self.tr("Measure history"), self)
         self.history_table.setObjectName("measure_history")
         self.history_table.delete_requested.connect(lambda _r: self._delete_measure())
         header = self.history_table.horizontalHeader()
@@ -172,13 +190,13 @@ class MeasuresPane(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.events = RecordTableModel(EVENT_COLUMNS, self)
-        self.events_table = RecordTableView(self.events, "Trend events", self)
+        self.events_table = RecordTableView(self.events, self.tr("Trend events"), self)
         self.events_table.setObjectName("measure_events")
         self.events_table.delete_requested.connect(self._delete_event)
         self.lists = QTabWidget(self)
-        self.lists.setAccessibleName("History or events")
-        self.lists.addTab(self.history_table, "Hi&story (newest first)")
-        self.lists.addTab(self.events_table, "Events")
+        self.lists.setAccessibleName(self.tr("History or events"))
+        self.lists.addTab(self.history_table, self.tr("Hi&story (newest first)"))
+        self.lists.addTab(self.events_table, self.tr("Events"))
         self.empty = plain_label("", self)
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -255,8 +273,8 @@ class MeasuresPane(QWidget):
     def _show_kind(self, *_args: object) -> None:
         kind = self.current_kind()
         d = definition(kind)
-        self.new_measure.setText(f"Ne&w {d.name}…")
-        self.new_measure.setAccessibleName(f"New {d.name}")
+        self.new_measure.setText(self.tr("Ne&w {name}…").format(name=d.name))
+        self.new_measure.setAccessibleName(self.tr("New {name}").format(name=d.name))
         if self.client_id is None:
             return
         selected = self.history_table.current_record()
@@ -269,14 +287,22 @@ class MeasuresPane(QWidget):
         if change is not None:
             source = change.change.source
             source = f" {source[:1].upper()}{source[1:]}." if source else ""
-            self.change.setText(
-                f"Since baseline ({change.baseline_date.isoformat()} to "
-                f"{change.latest_date.isoformat()}): {change.summary}.{source}"
+            since = self.tr("Since baseline ({start} to {end}): {summary}.").format(
+                start=change.baseline_date.isoformat(),
+                end=change.latest_date.isoformat(),
+                summary=change.summary,
             )
+            self.change.setText(since + source)
         elif rows:
-            self.change.setText(f"Change since baseline needs two complete {d.name} forms.")
+            self.change.setText(
+                self.tr("Change since baseline needs two complete {name} forms.").format(
+                    name=d.name
+                )
+            )
         else:
-            self.change.setText(f"No {d.name} recorded for this client yet.")
+            self.change.setText(
+                self.tr("No {name} recorded for this client yet.").format(name=d.name)
+            )
 
     def _failed(self, exc: BaseException) -> None:
         self.problem.emit(user_message(exc))
@@ -319,13 +345,14 @@ class MeasuresPane(QWidget):
         box = QMessageBox(self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(f"{row.name} alert")
+        box.setWindowTitle(self.tr("{name} alert").format(name=row.name))
         box.setText(
             "\n".join(f"{m}." for m in row.alert_messages)
-            + "\n\nReview risk with the client now and make or review their safety plan."
+            + "\n\n"
+            + self.tr("Review risk with the client now and make or review their safety plan.")
         )
         plan = (
-            box.addButton("Open safet&y plan", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(self.tr("Open safet&y plan"), QMessageBox.ButtonRole.AcceptRole)
             if self._safety_plan
             else None
         )
@@ -369,7 +396,7 @@ class MeasuresPane(QWidget):
         box.setWindowTitle(title)
         box.setText(text)
         yes = box.addButton(action, QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("&Keep", QMessageBox.ButtonRole.RejectRole)
+        keep = box.addButton(self.tr("&Keep"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.finished.connect(lambda _r: box.clickedButton() is yes and on_yes())
@@ -382,10 +409,11 @@ class MeasuresPane(QWidget):
         from mhsw_desktop.services.measures import delete_measure
 
         self._confirm(
-            f"Delete {row.name}",
-            f"Delete the {row.name} of {row.taken_on.isoformat()} ({row.score_text})? "
-            "Do this only for a form recorded by mistake.",
-            "&Delete",
+            self.tr("Delete {name}").format(name=row.name),
+            self.tr(
+                "Delete the {name} of {day} ({score})? Do this only for a form recorded by mistake."
+            ).format(name=row.name, day=row.taken_on.isoformat(), score=row.score_text),
+            self.tr("&Delete"),
             lambda: self.runner.query(
                 lambda s: delete_measure(s, row.id), None, self._failed, changes="measures"
             ),
@@ -395,9 +423,11 @@ class MeasuresPane(QWidget):
         from mhsw_desktop.services.measures import delete_event
 
         self._confirm(
-            "Delete event",
-            f"Delete the event of {row.event_date.isoformat()} ({row.text}) from the trend?",
-            "&Delete",
+            self.tr("Delete event"),
+            self.tr("Delete the event of {day} ({text}) from the trend?").format(
+                day=row.event_date.isoformat(), text=row.text
+            ),
+            self.tr("&Delete"),
             lambda: self.runner.query(
                 lambda s: delete_event(s, row.id), None, self._failed, changes="measures"
             ),

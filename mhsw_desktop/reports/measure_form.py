@@ -118,7 +118,7 @@ def form_data(
             how = (
                 f"print it as {other}"
                 if other in FORM_KINDS
-                else f"only {', '.join(definition(k).name for k in FORM_KINDS.values())} "
+                else f"only {' and '.join(definition(k).name for k in FORM_KINDS.values())} "
                 "forms can be printed"
             )
             raise ValidationError(

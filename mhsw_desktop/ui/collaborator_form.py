@@ -19,26 +19,32 @@ from mhsw_desktop.domain.care_team import CARE_LIMITS, CollaboratorRole, Contact
 from mhsw_desktop.errors import ValidationError
 from mhsw_desktop.ui.operations import OperationRunner
 from mhsw_desktop.ui.service_form import ServiceFormDialog
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 
-#: (field, label with mnemonic, kind) in reading order
+#: (field, label with mnemonic, kind) in reading order; labels and placeholders are source
+#: text, shown through tr()
 FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("name", "&Name", "line"),
-    ("credentials", "&Credentials", "line"),
-    ("role", "&Role", "role"),
-    ("organisation", "&Organisation", "line"),
-    ("phone", "&Phone", "line"),
-    ("fax", "&Fax", "line"),
-    ("email", "E&mail", "line"),
-    ("address", "&Address", "text"),
-    ("preferred_contact", "Pre&ferred contact", "contact"),
-    ("notes", "No&tes", "text"),
+    ("name", QT_TRANSLATE_NOOP("CollaboratorFormDialog", "&Name"), "line"),
+    ("credentials", QT_TRANSLATE_NOOP("CollaboratorFormDialog", "&Credentials"), "line"),
+    ("role", QT_TRANSLATE_NOOP("CollaboratorFormDialog", "&Role"), "role"),
+    ("organisation", QT_TRANSLATE_NOOP("CollaboratorFormDialog", "&Organisation"), "line"),
+    ("phone", QT_TRANSLATE_NOOP("CollaboratorFormDialog", "&Phone"), "line"),
+    ("fax", QT_TRANSLATE_NOOP("CollaboratorFormDialog", "&Fax"), "line"),
+    ("email", QT_TRANSLATE_NOOP("CollaboratorFormDialog", "E&mail"), "line"),
+    ("address", QT_TRANSLATE_NOOP("CollaboratorFormDialog", "&Address"), "text"),
+    (
+        "preferred_contact",
+        QT_TRANSLATE_NOOP("CollaboratorFormDialog", "Pre&ferred contact"),
+        "contact",
+    ),
+    ("notes", QT_TRANSLATE_NOOP("CollaboratorFormDialog", "No&tes"), "text"),
 )
 PLACEHOLDERS = {
-    "name": "e.g. Dana Whitfield",
-    "credentials": "e.g. MD, LCSW, LAC",
-    "organisation": "e.g. Valley Community Health",
-    "phone": "e.g. (406) 555-0123",
-    "email": "name@example.org",
+    "name": QT_TRANSLATE_NOOP("CollaboratorFormDialog", "e.g. Dana Whitfield"),
+    "credentials": QT_TRANSLATE_NOOP("CollaboratorFormDialog", "e.g. MD, LCSW, LAC"),
+    "organisation": QT_TRANSLATE_NOOP("CollaboratorFormDialog", "e.g. Valley Community Health"),
+    "phone": QT_TRANSLATE_NOOP("CollaboratorFormDialog", "e.g. (406) 555-0123"),
+    "email": QT_TRANSLATE_NOOP("CollaboratorFormDialog", "name@example.org"),
 }
 
 
@@ -51,16 +57,16 @@ class CollaboratorFormDialog(ServiceFormDialog):
     ) -> None:
         super().__init__(
             runner,
-            "Edit collaborator" if row is not None else "New collaborator",
-            "&Save",
-            "Save collaborator",
+            self.tr("Edit collaborator") if row is not None else self.tr("New collaborator"),
+            self.tr("&Save"),
+            self.tr("Save collaborator"),
             parent,
         )
         self.setObjectName("collaborator_form")
         self.collaborator_id: uuid.UUID | None = row.id if row is not None else None
         self._touched: set[str] = set()
         for name, label, kind in FIELDS:
-            self.add_field(name, label, self._make(name, kind), required=name == "name")
+            self.add_field(name, self.tr(label), self._make(name, kind), required=name == "name")
         if row is not None:
             self._fill(row)
             self._touched.update(self.widgets)  # what it holds is checked from the start
@@ -75,7 +81,8 @@ class CollaboratorFormDialog(ServiceFormDialog):
         if kind == "line":
             edit = QLineEdit(self)
             edit.setMaxLength(CARE_LIMITS[name])
-            edit.setPlaceholderText(PLACEHOLDERS.get(name, ""))
+            if name in PLACEHOLDERS:
+                edit.setPlaceholderText(self.tr(PLACEHOLDERS[name]))
             return edit
         if kind == "text":
             text = QPlainTextEdit(self)
@@ -139,12 +146,10 @@ class CollaboratorFormDialog(ServiceFormDialog):
         self.show_errors({k: v for k, v in problems.items() if k in self._touched})
         # what is not yet shown under a field (a required name not yet typed)
         unseen = {k: v for k, v in problems.items() if k not in self._touched}
+        # the messages are the service's
+        needed = "; ".join(f"{self.words.get(k, k).lower()} {v}" for k, v in unseen.items())
         self.summary.setText(
-            "To save: "
-            + "; ".join(f"{self.words.get(k, k).lower()} {v}" for k, v in unseen.items())
-            + "."
-            if unseen and self._touched
-            else ""
+            self.tr("To save: {needed}.").format(needed=needed) if unseen and self._touched else ""
         )
 
     # -- saving --------------------------------------------------------------------------
@@ -153,7 +158,9 @@ class CollaboratorFormDialog(ServiceFormDialog):
         if problems:
             self._touched.update(problems)
             self._revalidate()
-            self.summary.setText("Nothing was saved: please correct the fields marked above.")
+            self.summary.setText(
+                self.tr("Nothing was saved: please correct the fields marked above.")
+            )
             return None
         from mhsw_desktop.services import collaborators
 
@@ -206,17 +213,24 @@ class CollaboratorFormDialog(ServiceFormDialog):
         box = QMessageBox(self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Possible duplicate")
+        box.setWindowTitle(self.tr("Possible duplicate"))
         editing = self.collaborator_id is not None
-        box.setText(
-            f"The directory already has {'another entry' if editing else 'someone'} with this "
-            f"name and phone number:\n\n{names}\n\n"
-            + ("Save this entry anyway?" if editing else "Add a new entry anyway?")
-        )
+        if editing:
+            text = self.tr(
+                "The directory already has another entry with this name and phone number:"
+                "\n\n{names}\n\nSave this entry anyway?"
+            )
+        else:
+            text = self.tr(
+                "The directory already has someone with this name and phone number:"
+                "\n\n{names}\n\nAdd a new entry anyway?"
+            )
+        box.setText(text.format(names=names))
         add = box.addButton(
-            "&Save anyway" if editing else "&Add anyway", QMessageBox.ButtonRole.AcceptRole
+            self.tr("&Save anyway") if editing else self.tr("&Add anyway"),
+            QMessageBox.ButtonRole.AcceptRole,
         )
-        back = box.addButton("&Go back", QMessageBox.ButtonRole.RejectRole)
+        back = box.addButton(self.tr("&Go back"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(back)
         self._confirm = box
 

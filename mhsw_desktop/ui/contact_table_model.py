@@ -11,17 +11,23 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from mhsw_desktop.ui.record_model import header_text
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
+
 if TYPE_CHECKING:
     from mhsw_desktop.services.safety_plans import Contact
 
 ModelIndex = QModelIndex | QPersistentModelIndex
-#: (field of Contact, column heading)
-PERSON_COLUMNS: tuple[tuple[str, str], ...] = (("name", "Name"), ("phone", "Phone"))
+#: (field of Contact, column heading; source text in the "Columns" context)
+PERSON_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("name", QT_TRANSLATE_NOOP("Columns", "Name")),
+    ("phone", QT_TRANSLATE_NOOP("Columns", "Phone")),
+)
 SERVICE_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("name", "Name"),
-    ("phone", "Phone"),
-    ("organisation", "Organisation or service"),
-    ("address", "Address"),
+    ("name", QT_TRANSLATE_NOOP("Columns", "Name")),
+    ("phone", QT_TRANSLATE_NOOP("Columns", "Phone")),
+    ("organisation", QT_TRANSLATE_NOOP("Columns", "Organisation or service")),
+    ("address", QT_TRANSLATE_NOOP("Columns", "Address")),
 )
 
 
@@ -127,7 +133,7 @@ class ContactTableModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self._columns):
-            return self._columns[section][1]
+            return header_text(self._columns[section][1])
         if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._rows):
             return str(section + 1)
         return None
@@ -161,10 +167,12 @@ class ContactTableView(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
-        self.verticalHeader().setAccessibleName(f"{accessible_name} rows")
+        self.verticalHeader().setAccessibleName(
+            self.tr("{table} rows").format(table=accessible_name)
+        )
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         header = self.horizontalHeader()
-        header.setAccessibleName(f"{accessible_name} columns")
+        header.setAccessibleName(self.tr("{table} columns").format(table=accessible_name))
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.set_read_only(False)

@@ -22,27 +22,29 @@ from mhsw_desktop.domain.resources import RESOURCE_LIMITS, ResourceCategory
 from mhsw_desktop.errors import ValidationError
 from mhsw_desktop.ui.operations import OperationRunner
 from mhsw_desktop.ui.service_form import ServiceFormDialog
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 
-#: (field, label with mnemonic, kind) in reading order
+#: (field, label with mnemonic, kind) in reading order; labels and placeholders are source
+#: text, shown through tr()
 FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("name", "&Name", "line"),
-    ("categories", "Categories", "categories"),
-    ("services", "&Services", "text"),
-    ("eligibility", "Eli&gibility", "text"),
-    ("hours", "&Hours", "text"),
-    ("phone", "&Phone", "line"),
-    ("email", "E&mail", "line"),
-    ("website", "&Website", "line"),
-    ("address", "A&ddress", "text"),
-    ("languages", "&Languages", "line"),
-    ("notes", "No&tes", "text"),
+    ("name", QT_TRANSLATE_NOOP("ResourceFormDialog", "&Name"), "line"),
+    ("categories", QT_TRANSLATE_NOOP("ResourceFormDialog", "Categories"), "categories"),
+    ("services", QT_TRANSLATE_NOOP("ResourceFormDialog", "&Services"), "text"),
+    ("eligibility", QT_TRANSLATE_NOOP("ResourceFormDialog", "Eli&gibility"), "text"),
+    ("hours", QT_TRANSLATE_NOOP("ResourceFormDialog", "&Hours"), "text"),
+    ("phone", QT_TRANSLATE_NOOP("ResourceFormDialog", "&Phone"), "line"),
+    ("email", QT_TRANSLATE_NOOP("ResourceFormDialog", "E&mail"), "line"),
+    ("website", QT_TRANSLATE_NOOP("ResourceFormDialog", "&Website"), "line"),
+    ("address", QT_TRANSLATE_NOOP("ResourceFormDialog", "A&ddress"), "text"),
+    ("languages", QT_TRANSLATE_NOOP("ResourceFormDialog", "&Languages"), "line"),
+    ("notes", QT_TRANSLATE_NOOP("ResourceFormDialog", "No&tes"), "text"),
 )
 PLACEHOLDERS = {
-    "name": "e.g. Riverbend Food Pantry",
-    "phone": "e.g. (406) 555-0101",
-    "email": "name@example.org",
-    "website": "www.example.org",
-    "languages": "e.g. English, Spanish",
+    "name": QT_TRANSLATE_NOOP("ResourceFormDialog", "e.g. Riverbend Food Pantry"),
+    "phone": QT_TRANSLATE_NOOP("ResourceFormDialog", "e.g. (406) 555-0101"),
+    "email": QT_TRANSLATE_NOOP("ResourceFormDialog", "name@example.org"),
+    "website": QT_TRANSLATE_NOOP("ResourceFormDialog", "www.example.org"),
+    "languages": QT_TRANSLATE_NOOP("ResourceFormDialog", "e.g. English, Spanish"),
 }
 
 
@@ -55,9 +57,11 @@ class ResourceFormDialog(ServiceFormDialog):
     ) -> None:
         super().__init__(
             runner,
-            "Edit community resource" if row is not None else "New community resource",
-            "&Save",
-            "Save community resource",
+            self.tr("Edit community resource")
+            if row is not None
+            else self.tr("New community resource"),
+            self.tr("&Save"),
+            self.tr("Save community resource"),
             parent,
         )
         self.setObjectName("resource_form")
@@ -67,9 +71,13 @@ class ResourceFormDialog(ServiceFormDialog):
         for name, label, kind in FIELDS:
             if kind == "categories":
                 container = self._categories()
-                self.add_field(name, label, container, accessible_name="Categories")
+                self.add_field(
+                    name, self.tr(label), container, accessible_name=self.tr("Categories")
+                )
             else:
-                self.add_field(name, label, self._make(name, kind), required=name == "name")
+                self.add_field(
+                    name, self.tr(label), self._make(name, kind), required=name == "name"
+                )
         if row is not None:
             self._fill(row)
             self._touched.update(self.widgets)
@@ -86,7 +94,7 @@ class ResourceFormDialog(ServiceFormDialog):
         grid.setContentsMargins(0, 0, 0, 0)
         for number, category in enumerate(ResourceCategory):
             check = QCheckBox(category.label, box)
-            check.setAccessibleName(f"Category: {category.label}")
+            check.setAccessibleName(self.tr("Category: {category}").format(category=category.label))
             check.setObjectName(f"category_{category.value}")
             self.category_boxes[category] = check
             grid.addWidget(check, number // 4, number % 4)
@@ -96,7 +104,8 @@ class ResourceFormDialog(ServiceFormDialog):
         if kind == "line":
             edit = QLineEdit(self)
             edit.setMaxLength(RESOURCE_LIMITS[name])
-            edit.setPlaceholderText(PLACEHOLDERS.get(name, ""))
+            if name in PLACEHOLDERS:
+                edit.setPlaceholderText(self.tr(PLACEHOLDERS[name]))
             return edit
         text = QPlainTextEdit(self)
         text.setTabChangesFocus(True)
@@ -149,12 +158,10 @@ class ResourceFormDialog(ServiceFormDialog):
         problems = self.problems()
         self.show_errors({k: v for k, v in problems.items() if k in self._touched})
         unseen = {k: v for k, v in problems.items() if k not in self._touched}
+        # the messages are the service's
+        needed = "; ".join(f"{self.words.get(k, k).lower()} {v}" for k, v in unseen.items())
         self.summary.setText(
-            "To save: "
-            + "; ".join(f"{self.words.get(k, k).lower()} {v}" for k, v in unseen.items())
-            + "."
-            if unseen and self._touched
-            else ""
+            self.tr("To save: {needed}.").format(needed=needed) if unseen and self._touched else ""
         )
 
     # -- saving --------------------------------------------------------------------------
@@ -163,7 +170,9 @@ class ResourceFormDialog(ServiceFormDialog):
         if problems:
             self._touched.update(problems)
             self._revalidate()
-            self.summary.setText("Nothing was saved: please correct the fields marked above.")
+            self.summary.setText(
+                self.tr("Nothing was saved: please correct the fields marked above.")
+            )
             return None
         from mhsw_desktop.services import resources
 
@@ -214,17 +223,24 @@ class ResourceFormDialog(ServiceFormDialog):
         box = QMessageBox(self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Possible duplicate")
+        box.setWindowTitle(self.tr("Possible duplicate"))
         editing = self.resource_id is not None
-        box.setText(
-            f"The directory already has {'another entry' if editing else 'a resource'} with "
-            f"this name and phone number:\n\n{names}\n\n"
-            + ("Save this entry anyway?" if editing else "Add a new entry anyway?")
-        )
+        if editing:
+            text = self.tr(
+                "The directory already has another entry with this name and phone number:"
+                "\n\n{names}\n\nSave this entry anyway?"
+            )
+        else:
+            text = self.tr(
+                "The directory already has a resource with this name and phone number:"
+                "\n\n{names}\n\nAdd a new entry anyway?"
+            )
+        box.setText(text.format(names=names))
         add = box.addButton(
-            "&Save anyway" if editing else "&Add anyway", QMessageBox.ButtonRole.AcceptRole
+            self.tr("&Save anyway") if editing else self.tr("&Add anyway"),
+            QMessageBox.ButtonRole.AcceptRole,
         )
-        back = box.addButton("&Go back", QMessageBox.ButtonRole.RejectRole)
+        back = box.addButton(self.tr("&Go back"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(back)
         self._confirm = box
 

@@ -55,9 +55,6 @@ PENDING = {
     "note_editor.py",
     "client_view.py",
     # being marked in this change
-    "collaborator_form.py",
-    "contact_table_model.py",
-    "resource_form.py",
     "operations.py",
     "today_view.py",
     "plan_item_dialog.py",

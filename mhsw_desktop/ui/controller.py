@@ -135,7 +135,7 @@ class AppController(QObject):
         def failed(exc: BaseException) -> None:
             from PySide6.QtWidgets import QMessageBox
 
-            box = QMessageBox(QMessageBox.Icon.Warning, "Demo vault", user_message(exc))
+            box = QMessageBox(QMessageBox.Icon.Warning, self.tr("Demo vault"), user_message(exc))
             box.setTextFormat(Qt.TextFormat.PlainText)  # the message may hold a path
             box.exec()
             self._quit_app()
@@ -182,14 +182,18 @@ class AppController(QObject):
         from mhsw_desktop.ui.wizard import choose_folder
 
         parent = self.unlock_dialog
-        chosen = choose_folder(parent or QWidget(), "Choose a vault folder", str(Path.home()))
+        chosen = choose_folder(
+            parent or QWidget(), self.tr("Choose a vault folder"), str(Path.home())
+        )
         if not chosen:
             return
         from mhsw_desktop.vault.vault import is_vault
 
         if not is_vault(Path(chosen)):
             if parent is not None:
-                parent.error.setText(f"No vault was found in {chosen}.")
+                parent.error.setText(
+                    self.tr("No vault was found in {folder}.").format(folder=chosen)
+                )
             return
         if parent is not None:
             parent.done(2)  # neither accepted nor a quit
@@ -295,22 +299,27 @@ class AppController(QObject):
         parent = self.main_window
 
         def done(result: Any) -> None:
-            aside = (
-                f"\n\nThe vault that was there is kept at {result.kept_aside}."
-                if (result.kept_aside)
-                else ""
-            )
-            QMessageBox.information(
-                parent,
-                "Restored",
-                f"The backup of {result.manifest.created_at[:16].replace('T', ' ')} UTC is "
-                f"now the vault in {result.folder}.{aside}\n\nUnlock it with the "
-                f"{result.how} you just used.",
-            )
+            made = result.manifest.created_at[:16].replace("T", " ")
+            lines = [
+                self.tr("The backup of {made} UTC is now the vault in {folder}.").format(
+                    made=made, folder=result.folder
+                )
+            ]
+            if result.kept_aside:
+                lines.append(
+                    self.tr("The vault that was there is kept at {path}.").format(
+                        path=result.kept_aside
+                    )
+                )
+            if result.how == "recovery key":
+                lines.append(self.tr("Unlock it with the recovery key you just used."))
+            else:
+                lines.append(self.tr("Unlock it with the passphrase you just used."))
+            QMessageBox.information(parent, self.tr("Restored"), "\n\n".join(lines))
             self.show_unlock()
 
         def failed(exc: BaseException) -> None:
-            QMessageBox.warning(parent, "Not restored", user_message(exc))
+            QMessageBox.warning(parent, self.tr("Not restored"), user_message(exc))
             self.show_unlock()
 
         if self.unlock_dialog is not None:

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -27,16 +27,21 @@ from mhsw_desktop.errors import UserFacingError
 from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.record_model import Column, RecordTableModel
 from mhsw_desktop.ui.record_view import RecordTableView
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 from mhsw_desktop.ui.widgets import error_label, plain_label
 
 COLUMNS: tuple[Column, ...] = (
-    ("Name", lambda r: r.display_name),
-    ("Role", lambda r: r.role.label),
-    ("Organisation", lambda r: r.organisation),
-    ("Phone", lambda r: r.phone),
-    ("Preferred contact", lambda r: r.preferred_contact.label if r.preferred_contact else ""),
+    (QT_TRANSLATE_NOOP("Columns", "Name"), lambda r: r.display_name),
+    (QT_TRANSLATE_NOOP("Columns", "Role"), lambda r: r.role.label),
+    (QT_TRANSLATE_NOOP("Columns", "Organisation"), lambda r: r.organisation),
+    (QT_TRANSLATE_NOOP("Columns", "Phone"), lambda r: r.phone),
+    (
+        QT_TRANSLATE_NOOP("Columns", "Preferred contact"),
+        lambda r: r.preferred_contact.label if r.preferred_contact else "",
+    ),
 )
-VCARD_FILTERS = {"vCard 3.0 (*.vcf)": "3.0", "vCard 4.0 (*.vcf)": "4.0"}
+#: the vCard versions the export offers, the first being the default
+VCARD_VERSIONS = ("3.0", "4.0")
 #: the folder last used for vCards, for this run only (never stored: it is not a setting)
 _last_folder: Path | None = None
 
@@ -54,11 +59,24 @@ def matches(row: Any, words: list[str]) -> bool:
 
 def details_text(row: Any) -> str:
     """The entry's other fields, for the line under the table."""
-    parts = [f"{label}: {value}" for label, value in (
-        ("Fax", row.fax), ("Email", row.email),
-        ("Address", " ".join(row.address.split())), ("Notes", " ".join(row.notes.split())),
-    ) if value]  # fmt: skip
-    return " · ".join(parts) if parts else "No fax, email, address or notes recorded."
+    fields = (
+        (QCoreApplication.translate("CollaboratorDirectoryDialog", "Fax"), row.fax),
+        (QCoreApplication.translate("CollaboratorDirectoryDialog", "Email"), row.email),
+        (
+            QCoreApplication.translate("CollaboratorDirectoryDialog", "Address"),
+            " ".join(row.address.split()),
+        ),
+        (
+            QCoreApplication.translate("CollaboratorDirectoryDialog", "Notes"),
+            " ".join(row.notes.split()),
+        ),
+    )
+    parts = [f"{label}: {value}" for label, value in fields if value]
+    if not parts:
+        return QCoreApplication.translate(
+            "CollaboratorDirectoryDialog", "No fax, email, address or notes recorded."
+        )
+    return " · ".join(parts)
 
 
 def _start_folder() -> Path:
@@ -89,23 +107,23 @@ class CollaboratorDirectoryDialog(QDialog):
         self._busy = False
         self._confirm: QMessageBox | None = None
         self.setObjectName("collaborator_directory")
-        self.setWindowTitle("Collaborators")
+        self.setWindowTitle(self.tr("Collaborators"))
 
         self.filter = QLineEdit(self)
-        self.filter.setPlaceholderText("Filter by name, role, organisation or phone")
-        self.filter.setAccessibleName("Filter collaborators")
+        self.filter.setPlaceholderText(self.tr("Filter by name, role, organisation or phone"))
+        self.filter.setAccessibleName(self.tr("Filter collaborators"))
         self.filter.setClearButtonEnabled(True)
-        filter_label = QLabel("&Filter:", self)
+        filter_label = QLabel(self.tr("&Filter:"), self)
         filter_label.setBuddy(self.filter)
         self.count = plain_label("", self)
-        self.count.setAccessibleName("Number of collaborators shown")
+        self.count.setAccessibleName(self.tr("Number of collaborators shown"))
         top = QHBoxLayout()
         top.addWidget(filter_label)
         top.addWidget(self.filter, 1)
         top.addWidget(self.count)
 
         self.model = RecordTableModel(COLUMNS, self)
-        self.table = RecordTableView(self.model, "Collaborators", self)
+        self.table = RecordTableView(self.model, self.tr("Collaborators"), self)
         self.table.setObjectName("collaborators")
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
@@ -115,25 +133,33 @@ class CollaboratorDirectoryDialog(QDialog):
         self.table.delete_requested.connect(lambda _row: self.delete())
         self.details = plain_label("", self)
         self.details.setWordWrap(True)
-        self.details.setAccessibleName("Selected collaborator's other details")
+        self.details.setAccessibleName(self.tr("Selected collaborator's other details"))
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.empty = plain_label(
-            "The directory is empty. Add the psychiatrists, doctors, counsellors and others "
-            "you coordinate care with, or import them from a vCard file.",
+            self.tr(
+                "The directory is empty. Add the psychiatrists, doctors, counsellors and others "
+                "you coordinate care with, or import them from a vCard file."
+            ),
             self,
         )
         self.empty.setWordWrap(True)
 
-        self.add_button = self._button("&Add…", "Add collaborator", self.add)
-        self.edit_button = self._button("&Edit…", "Edit the selected collaborator", self.edit)
+        self.add_button = self._button(self.tr("&Add…"), self.tr("Add collaborator"), self.add)
+        self.edit_button = self._button(
+            self.tr("&Edit…"), self.tr("Edit the selected collaborator"), self.edit
+        )
         self.delete_button = self._button(
-            "&Delete…", "Delete the selected collaborator", self.delete
+            self.tr("&Delete…"), self.tr("Delete the selected collaborator"), self.delete
         )
         self.import_button = self._button(
-            "&Import vCard…", "Import collaborators from a vCard file", self.import_vcard
+            self.tr("&Import vCard…"),
+            self.tr("Import collaborators from a vCard file"),
+            self.import_vcard,
         )
         self.export_button = self._button(
-            "E&xport vCard…", "Export the directory as a vCard file", self.export_vcard
+            self.tr("E&xport vCard…"),
+            self.tr("Export the directory as a vCard file"),
+            self.export_vcard,
         )
         side = QVBoxLayout()
         for button in (self.add_button, self.edit_button, self.delete_button):
@@ -152,10 +178,10 @@ class CollaboratorDirectoryDialog(QDialog):
 
         self.notice = plain_label("", self)
         self.notice.setWordWrap(True)
-        self.notice.setAccessibleName("Result of the last import or export")
+        self.notice.setAccessibleName(self.tr("Result of the last import or export"))
         self.error = error_label(self)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        close.button(QDialogButtonBox.StandardButton.Close).setAccessibleName("Close")
+        close.button(QDialogButtonBox.StandardButton.Close).setAccessibleName(self.tr("Close"))
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -206,7 +232,10 @@ class CollaboratorDirectoryDialog(QDialog):
 
     def _show_count(self) -> None:
         shown, total = self.model.rowCount(), len(self.model.all_rows())
-        self.count.setText(f"{total} collaborators" if shown == total else f"{shown} of {total}")
+        if shown == total:
+            self.count.setText(self.tr("%n collaborators", "", total))
+        else:
+            self.count.setText(self.tr("{shown} of {total}").format(shown=shown, total=total))
         self.empty.setVisible(total == 0)
         self.table.setVisible(total > 0)
 
@@ -268,17 +297,20 @@ class CollaboratorDirectoryDialog(QDialog):
         box = QMessageBox(self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Delete collaborator")
+        box.setWindowTitle(self.tr("Delete collaborator"))
         box.setText(
-            f"Delete {row.display_name} from the directory? Releases and disclosures that "
-            "name them are kept."
+            self.tr(
+                "Delete {name} from the directory? Releases and disclosures that name them "
+                "are kept."
+            ).format(name=row.display_name)
         )
-        remove = box.addButton("&Delete", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("&Keep", QMessageBox.ButtonRole.RejectRole)
+        remove = box.addButton(self.tr("&Delete"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(self.tr("&Keep"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._confirm = box
         collaborator_id = row.id
+        deleted = self.tr("Deleted {name}.").format(name=row.display_name)
 
         def decided() -> None:
             self._confirm = None
@@ -288,7 +320,7 @@ class CollaboratorDirectoryDialog(QDialog):
                 self._say()
                 self.runner.query(
                     lambda s: delete_collaborator(s, collaborator_id),
-                    lambda _r: self._say(f"Deleted {row.display_name}."),
+                    lambda _r: self._say(deleted),
                     self._failed,
                     changes="collaborators",
                 )
@@ -305,15 +337,18 @@ class CollaboratorDirectoryDialog(QDialog):
         with file_dialog_history_kept():
             chosen, _filter = QFileDialog.getOpenFileName(
                 self,
-                "Import collaborators from vCard",
+                self.tr("Import collaborators from vCard"),
                 str(_start_folder()),
-                "vCard files (*.vcf *.vcard);;All files (*)",
+                self.tr("vCard files") + " (*.vcf *.vcard);;" + self.tr("All files") + " (*)",
             )
         if not chosen or self.runner.vault is None or not self.isVisible():
             return
         from mhsw_desktop.services.vcard import MAX_VCARD_BYTES, import_vcards
 
         path = Path(chosen)
+        # worded here, on the GUI thread, for the worker to use
+        unreadable = self.tr("Could not read {file}: {reason}. Nothing was imported.")
+        no_reason = self.tr("it cannot be read")
 
         def work(session: Any) -> Any:
             try:
@@ -322,14 +357,12 @@ class CollaboratorDirectoryDialog(QDialog):
                 else:
                     data = path.read_bytes()
             except OSError as exc:
-                reason = exc.strerror or "it cannot be read"
-                raise FileProblem(
-                    f"Could not read {path.name}: {reason}. Nothing was imported."
-                ) from None
+                reason = exc.strerror or no_reason
+                raise FileProblem(unreadable.format(file=path.name, reason=reason)) from None
             return import_vcards(session, data)
 
         self._busy = True
-        self._say("Importing…")
+        self._say(self.tr("Importing…"))
         self.runner.query(work, lambda r: self._imported(path, r), self._failed_import,
                           changes="collaborators")  # fmt: skip
 
@@ -342,32 +375,46 @@ class CollaboratorDirectoryDialog(QDialog):
         _last_folder = path.parent
         self._busy = False
         added = len(result.imported)
-        text = "Added 1 collaborator." if added == 1 else f"Added {added} collaborators."
+        if added == 1:
+            text = self.tr("Added 1 collaborator.")
+        else:
+            text = self.tr("Added %n collaborators.", "", added)
         if result.skipped:
-            names = ", ".join(f"{s.name} (card {s.number})" for s in result.skipped[:8])
+            card = self.tr("{name} (card {number})")
+            names = ", ".join(card.format(name=s.name, number=s.number) for s in result.skipped[:8])
             more = len(result.skipped) - 8
-            text += (
-                f" Skipped {len(result.skipped)} already in the directory or repeated in the "
-                f"file: {names}" + (f" and {more} more" if more > 0 else "") + "."
-            )
+            if more > 0:
+                skipped = self.tr(
+                    "Skipped {count} already in the directory or repeated in the file: {names} "
+                    "and {more} more."
+                )
+            else:
+                skipped = self.tr(
+                    "Skipped {count} already in the directory or repeated in the file: {names}."
+                )
+            text += " " + skipped.format(count=len(result.skipped), names=names, more=more)
         self._say(text)
 
     def export_vcard(self) -> None:
         if self._busy or self.runner.vault is None:
             return
         suggested = _start_folder() / f"collaborators-{date.today().isoformat()}.vcf"
+        filters = {
+            self.tr("vCard {version}").format(version=version) + " (*.vcf)": version
+            for version in VCARD_VERSIONS
+        }
         from mhsw_desktop.ui.report_preview import cloud_service, file_dialog_history_kept
 
         with file_dialog_history_kept():
             chosen, chosen_filter = QFileDialog.getSaveFileName(
-                self, "Export collaborators as vCard", str(suggested), ";;".join(VCARD_FILTERS)
+                self, self.tr("Export collaborators as vCard"), str(suggested), ";;".join(filters)
             )
         if not chosen or self.runner.vault is None or not self.isVisible():
             return
         path = Path(chosen)
         if path.suffix.casefold() not in (".vcf", ".vcard"):
             path = path.with_name(f"{path.name}.vcf")
-        version = VCARD_FILTERS.get(chosen_filter, "3.0")
+        version = filters.get(chosen_filter, VCARD_VERSIONS[0])
         service = cloud_service(path)
         if service is None:
             self._export(path, version)
@@ -375,13 +422,15 @@ class CollaboratorDirectoryDialog(QDialog):
         box = QMessageBox(self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Export vCard")
+        box.setWindowTitle(self.tr("Export vCard"))
         box.setText(
-            f"That folder looks like one that {service} copies to the internet. The "
-            "directory saved there leaves this computer.\n\nSave it there anyway?"
+            self.tr(
+                "That folder looks like one that {service} copies to the internet. The "
+                "directory saved there leaves this computer.\n\nSave it there anyway?"
+            ).format(service=service)
         )
-        save = box.addButton("Save &there", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("&Cancel", QMessageBox.ButtonRole.RejectRole)
+        save = box.addButton(self.tr("Save &there"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("&Cancel"), QMessageBox.ButtonRole.RejectRole)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._confirm = box
 
@@ -399,25 +448,31 @@ class CollaboratorDirectoryDialog(QDialog):
         from mhsw_desktop.services.vcard import export_vcards
         from mhsw_desktop.vault.files import write_atomic
 
+        # worded here, on the GUI thread, for the worker to use
+        unwritable = self.tr("Could not save {path}: {reason}. Nothing was written.")
+        no_reason = self.tr("the folder cannot be written to")
+
         def work(session: Any) -> int:
             text = export_vcards(session, "4.0" if version == "4.0" else "3.0")
             try:
                 write_atomic(path, text.encode("utf-8"))
             except OSError as exc:
-                reason = exc.strerror or "the folder cannot be written to"
-                raise FileProblem(
-                    f"Could not save {path}: {reason}. Nothing was written."
-                ) from None
+                reason = exc.strerror or no_reason
+                raise FileProblem(unwritable.format(path=path, reason=reason)) from None
             return text.count("BEGIN:VCARD")
 
         def done(count: int) -> None:
             global _last_folder
             _last_folder = path.parent
             self._busy = False
-            self._say(f"Exported {count} collaborators as vCard {version} to {path}.")
+            self._say(
+                self.tr(
+                    "Exported %n collaborators as vCard {version} to {path}.", "", count
+                ).format(version=version, path=path)
+            )
 
         self._busy = True
-        self._say("Exporting…")
+        self._say(self.tr("Exporting…"))
         self.runner.query(work, done, self._failed_import)
 
     # -- closing ---------------------------------------------------------------------------

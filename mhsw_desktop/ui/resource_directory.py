@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtCore import QCoreApplication, QStandardPaths, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -28,14 +28,15 @@ from mhsw_desktop.errors import UserFacingError
 from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.record_model import Column, RecordTableModel
 from mhsw_desktop.ui.record_view import RecordTableView
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 from mhsw_desktop.ui.widgets import error_label, plain_label
 
 COLUMNS: tuple[Column, ...] = (
-    ("Name", lambda r: r.name),
-    ("Categories", lambda r: r.category_labels),
-    ("Phone", lambda r: r.phone),
-    ("Languages", lambda r: r.languages),
-    ("Hours", lambda r: " ".join(r.hours.split())),
+    (QT_TRANSLATE_NOOP("Columns", "Name"), lambda r: r.name),
+    (QT_TRANSLATE_NOOP("Columns", "Categories"), lambda r: r.category_labels),
+    (QT_TRANSLATE_NOOP("Columns", "Phone"), lambda r: r.phone),
+    (QT_TRANSLATE_NOOP("Columns", "Languages"), lambda r: r.languages),
+    (QT_TRANSLATE_NOOP("Columns", "Hours"), lambda r: " ".join(r.hours.split())),
 )
 #: problems of a refused CSV shown one a line; the rest are counted
 SHOWN_PROBLEMS = 12
@@ -49,12 +50,20 @@ class FileProblem(UserFacingError):
 
 def details_text(row: Any) -> str:
     """The entry's other fields, for the lines under the table."""
-    parts = [f"{label}: {value}" for label, value in (
-        ("Services", row.services), ("Eligibility", row.eligibility), ("Email", row.email),
-        ("Website", row.website), ("Address", row.address), ("Notes", row.notes),
-    ) if value]  # fmt: skip
-    flat = [" ".join(part.split()) for part in parts]
-    return "\n".join(flat) if flat else "No services, eligibility, email, website or address."
+    fields = (
+        (QCoreApplication.translate("ResourceDirectoryDialog", "Services"), row.services),
+        (QCoreApplication.translate("ResourceDirectoryDialog", "Eligibility"), row.eligibility),
+        (QCoreApplication.translate("ResourceDirectoryDialog", "Email"), row.email),
+        (QCoreApplication.translate("ResourceDirectoryDialog", "Website"), row.website),
+        (QCoreApplication.translate("ResourceDirectoryDialog", "Address"), row.address),
+        (QCoreApplication.translate("ResourceDirectoryDialog", "Notes"), row.notes),
+    )
+    flat = [" ".join(f"{label}: {value}".split()) for label, value in fields if value]
+    if not flat:
+        return QCoreApplication.translate(
+            "ResourceDirectoryDialog", "No services, eligibility, email, website or address."
+        )
+    return "\n".join(flat)
 
 
 def failure_text(exc: BaseException) -> str:
@@ -63,11 +72,20 @@ def failure_text(exc: BaseException) -> str:
 
     if not isinstance(exc, ResourceCsvError) or len(exc.problems) < 2:
         return user_message(exc)
-    lines = [f"Nothing was imported: the file has {len(exc.problems)} problems to correct."]
-    lines += [f"• {p}" for p in exc.problems[:SHOWN_PROBLEMS]]
+    lines = [
+        QCoreApplication.translate(
+            "ResourceDirectoryDialog",
+            "Nothing was imported: the file has {count} problems to correct.",
+        ).format(count=len(exc.problems))
+    ]
+    lines += [f"• {p}" for p in exc.problems[:SHOWN_PROBLEMS]]  # in the service's words
     more = len(exc.problems) - SHOWN_PROBLEMS
     if more > 0:
-        lines.append(f"…and {more} more.")
+        lines.append(
+            QCoreApplication.translate("ResourceDirectoryDialog", "…and {more} more.").format(
+                more=more
+            )
+        )
     return "\n".join(lines)
 
 
@@ -102,23 +120,25 @@ class ResourceDirectoryDialog(QDialog):
         self._busy = False
         self._confirm: QMessageBox | None = None
         self.setObjectName("resource_directory")
-        self.setWindowTitle("Community resources")
+        self.setWindowTitle(self.tr("Community resources"))
 
         self.filter = QLineEdit(self)
-        self.filter.setPlaceholderText("Filter by name, service, category, language or phone")
-        self.filter.setAccessibleName("Filter community resources")
+        self.filter.setPlaceholderText(
+            self.tr("Filter by name, service, category, language or phone")
+        )
+        self.filter.setAccessibleName(self.tr("Filter community resources"))
         self.filter.setClearButtonEnabled(True)
-        filter_label = QLabel("&Filter:", self)
+        filter_label = QLabel(self.tr("&Filter:"), self)
         filter_label.setBuddy(self.filter)
         self.category = QComboBox(self)
-        self.category.addItem("All categories", "")
+        self.category.addItem(self.tr("All categories"), "")
         for category in ResourceCategory:
             self.category.addItem(category.label, category.value)
-        self.category.setAccessibleName("Show which category")
-        category_label = QLabel("C&ategory:", self)
+        self.category.setAccessibleName(self.tr("Show which category"))
+        category_label = QLabel(self.tr("C&ategory:"), self)
         category_label.setBuddy(self.category)
         self.count = plain_label("", self)
-        self.count.setAccessibleName("Number of community resources shown")
+        self.count.setAccessibleName(self.tr("Number of community resources shown"))
         top = QHBoxLayout()
         top.addWidget(filter_label)
         top.addWidget(self.filter, 1)
@@ -127,7 +147,7 @@ class ResourceDirectoryDialog(QDialog):
         top.addWidget(self.count)
 
         self.model = RecordTableModel(COLUMNS, self)
-        self.table = RecordTableView(self.model, "Community resources", self)
+        self.table = RecordTableView(self.model, self.tr("Community resources"), self)
         self.table.setObjectName("resources")
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)  # the hours
@@ -139,24 +159,34 @@ class ResourceDirectoryDialog(QDialog):
         self.table.delete_requested.connect(lambda _row: self.delete())
         self.details = plain_label("", self)
         self.details.setWordWrap(True)
-        self.details.setAccessibleName("Selected resource's other details")
+        self.details.setAccessibleName(self.tr("Selected resource's other details"))
         self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.empty = plain_label(
-            "The directory is empty. Add the food banks, shelters, transport, benefits and "
-            "legal help, crisis lines, support groups and treatment services near you, or "
-            "import them from a CSV file.",
+            self.tr(
+                "The directory is empty. Add the food banks, shelters, transport, benefits and "
+                "legal help, crisis lines, support groups and treatment services near you, or "
+                "import them from a CSV file."
+            ),
             self,
         )
         self.empty.setWordWrap(True)
 
-        self.add_button = self._button("&Add…", "Add community resource", self.add)
-        self.edit_button = self._button("&Edit…", "Edit the selected resource", self.edit)
-        self.delete_button = self._button("&Delete…", "Delete the selected resource", self.delete)
+        self.add_button = self._button(
+            self.tr("&Add…"), self.tr("Add community resource"), self.add
+        )
+        self.edit_button = self._button(
+            self.tr("&Edit…"), self.tr("Edit the selected resource"), self.edit
+        )
+        self.delete_button = self._button(
+            self.tr("&Delete…"), self.tr("Delete the selected resource"), self.delete
+        )
         self.import_button = self._button(
-            "&Import CSV…", "Import community resources from a CSV file", self.import_csv
+            self.tr("&Import CSV…"),
+            self.tr("Import community resources from a CSV file"),
+            self.import_csv,
         )
         self.export_button = self._button(
-            "E&xport CSV…", "Export the directory as a CSV file", self.export_csv
+            self.tr("E&xport CSV…"), self.tr("Export the directory as a CSV file"), self.export_csv
         )
         side = QVBoxLayout()
         for button in (self.add_button, self.edit_button, self.delete_button):
@@ -175,10 +205,10 @@ class ResourceDirectoryDialog(QDialog):
 
         self.notice = plain_label("", self)
         self.notice.setWordWrap(True)
-        self.notice.setAccessibleName("Result of the last import or export")
+        self.notice.setAccessibleName(self.tr("Result of the last import or export"))
         self.error = error_label(self)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        close.button(QDialogButtonBox.StandardButton.Close).setAccessibleName("Close")
+        close.button(QDialogButtonBox.StandardButton.Close).setAccessibleName(self.tr("Close"))
         close.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -236,7 +266,10 @@ class ResourceDirectoryDialog(QDialog):
 
     def _show_count(self) -> None:
         shown, total = self.model.rowCount(), len(self.model.all_rows())
-        self.count.setText(f"{total} resources" if shown == total else f"{shown} of {total}")
+        if shown == total:
+            self.count.setText(self.tr("%n resources", "", total))
+        else:
+            self.count.setText(self.tr("{shown} of {total}").format(shown=shown, total=total))
         self.empty.setVisible(total == 0)
         self.table.setVisible(total > 0)
 
@@ -299,6 +332,7 @@ class ResourceDirectoryDialog(QDialog):
         from mhsw_desktop.ui.confirm import ask_first
 
         resource_id, name = row.id, row.name
+        deleted = self.tr("Deleted {name}.").format(name=name)
 
         def forget() -> None:
             self._confirm = None
@@ -311,17 +345,19 @@ class ResourceDirectoryDialog(QDialog):
             self._say()
             self.runner.query(
                 lambda s: delete_resource(s, resource_id),
-                lambda _r: self._say(f"Deleted {name}."),
+                lambda _r: self._say(deleted),
                 self._failed,
                 changes="resources",
             )
 
         self._confirm = ask_first(
             self,
-            "Delete community resource",
-            f"Delete {name} from the directory? Clients' referrals to it are kept and still "
-            "name it.",
-            "&Delete",
+            self.tr("Delete community resource"),
+            self.tr(
+                "Delete {name} from the directory? Clients' referrals to it are kept and still "
+                "name it."
+            ).format(name=name),
+            self.tr("&Delete"),
             confirmed,
             on_close=forget,
         )
@@ -335,9 +371,9 @@ class ResourceDirectoryDialog(QDialog):
         with file_dialog_history_kept():
             chosen, _filter = QFileDialog.getOpenFileName(
                 self,
-                "Import community resources from CSV",
+                self.tr("Import community resources from CSV"),
                 str(_start_folder()),
-                "CSV files (*.csv);;All files (*)",
+                self.tr("CSV files") + " (*.csv);;" + self.tr("All files") + " (*)",
             )
         if not chosen or self.runner.vault is None or not self.isVisible():
             return
@@ -347,19 +383,21 @@ class ResourceDirectoryDialog(QDialog):
         """Import ``path`` on the runner (the file dialog's choice, or a test's)."""
         from mhsw_desktop.services.resources import MAX_CSV_BYTES, import_resources_csv
 
+        # worded here, on the GUI thread, for the worker to use
+        unreadable = self.tr("Could not read {file}: {reason}. Nothing was imported.")
+        no_reason = self.tr("it cannot be read")
+
         def work(session: Any) -> Any:
             try:
                 with path.open("rb") as file:
                     data = file.read(MAX_CSV_BYTES + 1)  # the service refuses it in its words
             except OSError as exc:
-                reason = exc.strerror or "it cannot be read"
-                raise FileProblem(
-                    f"Could not read {path.name}: {reason}. Nothing was imported."
-                ) from None
+                reason = exc.strerror or no_reason
+                raise FileProblem(unreadable.format(file=path.name, reason=reason)) from None
             return import_resources_csv(session, data)
 
         self._busy = True
-        self._say("Importing…")
+        self._say(self.tr("Importing…"))
         self.runner.query(work, lambda r: self._imported(path, r), self._failed_import,
                           changes="resources")  # fmt: skip
 
@@ -372,14 +410,24 @@ class ResourceDirectoryDialog(QDialog):
         _last_folder = path.parent
         self._busy = False
         added = len(result.imported)
-        text = "Added 1 resource." if added == 1 else f"Added {added} resources."
+        if added == 1:
+            text = self.tr("Added 1 resource.")
+        else:
+            text = self.tr("Added %n resources.", "", added)
         if result.skipped:
-            names = ", ".join(f"{s.name} (row {s.row})" for s in result.skipped[:8])
+            entry = self.tr("{name} (row {row})")
+            names = ", ".join(entry.format(name=s.name, row=s.row) for s in result.skipped[:8])
             more = len(result.skipped) - 8
-            text += (
-                f" Skipped {len(result.skipped)} already in the directory or repeated in the "
-                f"file: {names}" + (f" and {more} more" if more > 0 else "") + "."
-            )
+            if more > 0:
+                skipped = self.tr(
+                    "Skipped {count} already in the directory or repeated in the file: {names} "
+                    "and {more} more."
+                )
+            else:
+                skipped = self.tr(
+                    "Skipped {count} already in the directory or repeated in the file: {names}."
+                )
+            text += " " + skipped.format(count=len(result.skipped), names=names, more=more)
         self._say(text)
 
     def export_csv(self) -> None:
@@ -390,7 +438,10 @@ class ResourceDirectoryDialog(QDialog):
 
         with file_dialog_history_kept():
             chosen, _filter = QFileDialog.getSaveFileName(
-                self, "Export community resources as CSV", str(suggested), "CSV files (*.csv)"
+                self,
+                self.tr("Export community resources as CSV"),
+                str(suggested),
+                self.tr("CSV files") + " (*.csv)",
             )
         if not chosen or self.runner.vault is None or not self.isVisible():
             return
@@ -404,13 +455,15 @@ class ResourceDirectoryDialog(QDialog):
         box = QMessageBox(self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Export CSV")
+        box.setWindowTitle(self.tr("Export CSV"))
         box.setText(
-            f"That folder looks like one that {service} copies to the internet. The "
-            "directory saved there leaves this computer.\n\nSave it there anyway?"
+            self.tr(
+                "That folder looks like one that {service} copies to the internet. The "
+                "directory saved there leaves this computer.\n\nSave it there anyway?"
+            ).format(service=service)
         )
-        save = box.addButton("Save &there", QMessageBox.ButtonRole.AcceptRole)
-        box.addButton("&Cancel", QMessageBox.ButtonRole.RejectRole)
+        save = box.addButton(self.tr("Save &there"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("&Cancel"), QMessageBox.ButtonRole.RejectRole)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._confirm = box
 
@@ -429,25 +482,27 @@ class ResourceDirectoryDialog(QDialog):
         from mhsw_desktop.services.resources import list_resources, resources_to_csv
         from mhsw_desktop.vault.files import write_atomic
 
+        # worded here, on the GUI thread, for the worker to use
+        unwritable = self.tr("Could not save {path}: {reason}. Nothing was written.")
+        no_reason = self.tr("the folder cannot be written to")
+
         def work(session: Any) -> int:
             rows = list_resources(session)
             try:
                 write_atomic(path, resources_to_csv(rows).encode("utf-8"))
             except OSError as exc:
-                reason = exc.strerror or "the folder cannot be written to"
-                raise FileProblem(
-                    f"Could not save {path}: {reason}. Nothing was written."
-                ) from None
+                reason = exc.strerror or no_reason
+                raise FileProblem(unwritable.format(path=path, reason=reason)) from None
             return len(rows)
 
         def done(count: int) -> None:
             global _last_folder
             _last_folder = path.parent
             self._busy = False
-            self._say(f"Exported {count} resources to {path}.")
+            self._say(self.tr("Exported %n resources to {path}.", "", count).format(path=path))
 
         self._busy = True
-        self._say("Exporting…")
+        self._say(self.tr("Exporting…"))
         self.runner.query(work, done, self._failed_import)
 
     # -- closing ---------------------------------------------------------------------------

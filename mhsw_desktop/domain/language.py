@@ -224,3 +224,12 @@ def stray_keys(code: str) -> dict[str, list[str]]:
         if extra:
             strays[path.stem] = extra
     return strays
+
+
+def describe(preferred: str, interpreter_needed: bool) -> str:
+    """ "Spanish, interpreter needed" for a record's header; "" for English without one."""
+    name = next((lang.name for lang in languages() if lang.code == preferred), preferred)
+    parts = [name] if preferred not in ("", ENGLISH) or interpreter_needed else []
+    if interpreter_needed:
+        parts.append("interpreter needed")
+    return ", ".join(parts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, Paragraph, Spacer
 
+from mhsw_desktop.domain.language import describe
 from mhsw_desktop.reports.base import (
     Pdf,
     ReportDocument,
@@ -48,6 +49,7 @@ def face_blocks(
                 ("Preferred name", person.preferred_name),
                 ("Date of birth", day(person.date_of_birth)),
                 ("Pronouns", person.pronouns),
+                ("Language", describe(person.preferred_language, person.interpreter_needed)),
                 ("Status", status),
                 ("Intake", day(person.intake_date)),
                 ("Phone", person.phone),

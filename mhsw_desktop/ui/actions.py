@@ -285,6 +285,70 @@ ACTIONS: tuple[ActionSpec, ...] = (
         menu="file",
     ),
     ActionSpec("quit", "&Quit", "Quit", "Lock the vault and quit", StandardKey.Quit, menu="file"),
+    *(
+        ActionSpec(
+            f"print_{kind.replace('-', '_')}",
+            text,
+            name,
+            tip,
+            None,
+            menu="documents",
+            group_start=start,
+        )
+        for kind, text, name, tip, start in (
+            (
+                "next-steps",
+                "&Next-steps sheet…",
+                "Print next-steps sheet",
+                "For the client after a session: the next appointment, what to try before "
+                "then, and the crisis lines, in the client's language",
+                False,
+            ),
+            (
+                "resources",
+                "&Resource list…",
+                "Print resource list",
+                "For the client: the community resources they were referred to, with phones, "
+                "hours and languages",
+                False,
+            ),
+            (
+                "phq9-form",
+                "&PHQ-9 form…",
+                "Print PHQ-9 form",
+                "A blank PHQ-9 for the client to fill in, in the client's language",
+                True,
+            ),
+            (
+                "gad7-form",
+                "&GAD-7 form…",
+                "Print GAD-7 form",
+                "A blank GAD-7 for the client to fill in, in the client's language",
+                False,
+            ),
+            (
+                "treatment-consent-form",
+                "&Consent to treatment form…",
+                "Print consent to treatment form",
+                "Informed consent to treatment, to sign by hand, in the client's language",
+                True,
+            ),
+            (
+                "telehealth-consent-form",
+                "&Telehealth consent form…",
+                "Print telehealth consent form",
+                "Consent to telehealth sessions, to sign by hand, in the client's language",
+                False,
+            ),
+            (
+                "release-form",
+                "R&elease of information form…",
+                "Print release of information form",
+                "An authorization to disclose, to fill in and sign by hand",
+                False,
+            ),
+        )
+    ),
     ActionSpec("about", "&About MHSW Desktop", "About", "Version and licence", None, menu="help"),
 )
 MENUS: tuple[tuple[str, str], ...] = (
@@ -292,7 +356,16 @@ MENUS: tuple[tuple[str, str], ...] = (
     ("view", "&View"),
     ("clients", "&Clients"),
     ("notes", "&Notes"),
+    ("documents", "&Documents"),
     ("help", "&Help"),
+)
+
+
+#: the client documents of the Documents menu: (action id, report kind)
+CLIENT_DOCUMENT_ACTIONS: tuple[tuple[str, str], ...] = tuple(
+    (spec.id, spec.id.removeprefix("print_").replace("_", "-"))
+    for spec in ACTIONS
+    if spec.menu == "documents"
 )
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from mhsw_desktop.domain.client import LIMITS, ClientStatus
 from mhsw_desktop.domain.client_rules import ClientInput, client_errors
+from mhsw_desktop.domain.language import DocumentLanguage, languages
 from mhsw_desktop.errors import ValidationError
 from mhsw_desktop.ui.date_edit import OptionalDateEdit
 from mhsw_desktop.ui.operations import OperationRunner, user_message
@@ -39,6 +41,9 @@ FIELDS: tuple[tuple[str, str, str], ...] = (
     ("legal_last_name", "Legal &last name", "line"),
     ("preferred_name", "P&referred name", "line"),
     ("pronouns", "Pro&nouns", "line"),
+    ("preferred_language", "Preferred lan&guage", "language"),
+    ("interpreter_needed", "Interpreter needed", "check"),
+    ("document_language", "Client d&ocuments in", "documents"),
     ("date_of_birth", "Date of &birth", "date"),
     ("phone", "&Phone", "line"),
     ("email", "E&mail", "line"),
@@ -145,9 +150,22 @@ class ClientFormDialog(QDialog):
             return text
         if kind == "date":
             return OptionalDateEdit(None, self)
+        if kind == "check":
+            box = QCheckBox(self)
+            box.setToolTip("An interpreter takes part in sessions with this client")
+            return box
         combo = QComboBox(self)
-        for status in ClientStatus:
-            combo.addItem(status.label, status.value)
+        if kind == "language":
+            for lang in languages():
+                combo.addItem(lang.label, lang.code)
+            combo.setToolTip("The client's documents (safety plan, forms, next steps) print in "
+                             "this language")  # fmt: skip
+        elif kind == "documents":
+            for choice in DocumentLanguage:
+                combo.addItem(choice.label, choice.value)
+        else:
+            for status in ClientStatus:
+                combo.addItem(status.label, status.value)
         return combo
 
     def _connect_change(self, name: str, widget: QWidget) -> None:
@@ -157,6 +175,8 @@ class ClientFormDialog(QDialog):
 
         if isinstance(widget, QLineEdit | QPlainTextEdit):
             widget.textChanged.connect(changed)
+        elif isinstance(widget, QCheckBox):
+            widget.toggled.connect(changed)
         elif isinstance(widget, OptionalDateEdit):
             widget.dateChanged.connect(changed)
         elif isinstance(widget, QComboBox):
@@ -171,8 +191,14 @@ class ClientFormDialog(QDialog):
                 widget.setPlainText(value)
             elif isinstance(widget, OptionalDateEdit):
                 widget.set_value(value)
+            elif isinstance(widget, QCheckBox):
+                widget.setChecked(bool(value))
             elif isinstance(widget, QComboBox):
-                widget.setCurrentIndex(max(0, widget.findData(ClientStatus(value).value)))
+                found = widget.findData(getattr(value, "value", value))
+                if found < 0 and name == "preferred_language":  # a language this install
+                    widget.addItem(str(value), value)  # does not list is kept, not lost
+                    found = widget.count() - 1
+                widget.setCurrentIndex(max(0, found))
 
     # -- reading ---------------------------------------------------------------------
     def value(self) -> ClientInput:
@@ -185,8 +211,11 @@ class ClientFormDialog(QDialog):
                 values[name] = widget.toPlainText()
             elif isinstance(widget, OptionalDateEdit):
                 values[name] = widget.value()
+            elif isinstance(widget, QCheckBox):
+                values[name] = widget.isChecked()
             elif isinstance(widget, QComboBox):
-                values[name] = ClientStatus(widget.currentData())
+                data = widget.currentData()
+                values[name] = ClientStatus(data) if name == "status" else str(data)
         return ClientInput(**values)
 
     def is_dirty(self) -> bool:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from mhsw_desktop.domain.language import describe
 from mhsw_desktop.ui.care_team_pane import CareTeamPane
 from mhsw_desktop.ui.date_edit import OptionalDateEdit
 from mhsw_desktop.ui.measures_pane import MeasuresPane
@@ -337,6 +338,9 @@ class ClientView(QWidget):
         if data.pronouns:
             facts.append(data.pronouns)
         facts.append(data.status.label)
+        spoken = describe(data.preferred_language, data.interpreter_needed)
+        if spoken:
+            facts.append(spoken[0].upper() + spoken[1:])
         if data.phone:
             facts.append(data.phone)
         self.facts.setText(" · ".join(facts))

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from mhsw_desktop import APP_NAME, __version__
-from mhsw_desktop.ui.actions import ACTIONS, MENUS, build_actions
+from mhsw_desktop.ui.actions import ACTIONS, CLIENT_DOCUMENT_ACTIONS, MENUS, build_actions
 from mhsw_desktop.ui.client_list import ClientListPane
 from mhsw_desktop.ui.client_view import ClientView
 from mhsw_desktop.ui.locked_pane import LockedPane
@@ -161,6 +161,8 @@ class MainWindow(QMainWindow):
         )
         act["print_safety_plan"].triggered.connect(lambda: self.print_for_client("safety-plan"))
         act["print_wallet_card"].triggered.connect(lambda: self.print_for_client("wallet-card"))
+        for action_id, kind in CLIENT_DOCUMENT_ACTIONS:
+            act[action_id].triggered.connect(lambda _=False, k=kind: self.print_for_client(k))
         act["print_today"].triggered.connect(self.print_today)
         act["print_caseload"].triggered.connect(self.print_caseload)
         self.client_view.add_report_actions(
@@ -175,6 +177,7 @@ class MainWindow(QMainWindow):
                     "print_safety_plan",
                     "print_wallet_card",
                     "print_disclosures",
+                    *(action_id for action_id, _kind in CLIENT_DOCUMENT_ACTIONS),
                 )
             ]
         )
@@ -375,6 +378,7 @@ class MainWindow(QMainWindow):
             "print_safety_plan",
             "print_wallet_card",
             "print_disclosures",
+            *(action_id for action_id, _kind in CLIENT_DOCUMENT_ACTIONS),
         ):
             self.actions_by_id[action_id].setEnabled((selected and on_list) or on_client)
         self.actions_by_id["new_note"].setEnabled((selected and on_list) or on_client)

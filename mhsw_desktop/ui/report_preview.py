@@ -57,7 +57,9 @@ from PySide6.QtWidgets import (
 )
 
 from mhsw_desktop import APP_NAME
+from mhsw_desktop.domain.language import languages
 from mhsw_desktop.errors import NotFoundError, UserFacingError
+from mhsw_desktop.reports import CLIENT_FACING
 from mhsw_desktop.reports.make import ReportRequest
 from mhsw_desktop.ui.actions import PREVIEW_ACTIONS, build_actions, spec_of
 from mhsw_desktop.ui.operations import OperationRunner, user_message
@@ -73,6 +75,13 @@ KIND_TITLES = {
     "caseload": "Caseload list",
     "disclosures": "Accounting of disclosures",
     "measures": "Measures history",
+    "phq9-form": "PHQ-9 form",
+    "gad7-form": "GAD-7 form",
+    "next-steps": "Next-steps sheet",
+    "resources": "Resource list",
+    "treatment-consent-form": "Consent to treatment form",
+    "telehealth-consent-form": "Telehealth consent form",
+    "release-form": "Release of information form",
 }
 #: the kinds that can carry psychotherapy (process) notes, when asked in that very copy
 PRIVATE_KINDS = frozenset({"session-summary", "record"})
@@ -370,6 +379,29 @@ class ReportPreviewDialog(QDialog):
         self.recipient_row.hide()  # shown once the client's care team is known
         self.recipient.activated.connect(self._recipient_chosen)
 
+        self.language = QComboBox(self)
+        self.language.setAccessibleName("Language of this copy")
+        self.language.setToolTip(
+            "Documents for the client print in the language their record asks for; choose "
+            "another for this copy, or both the client's language and English."
+        )
+        self.language.addItem("As the client's record asks", None)
+        for lang in languages():
+            self.language.addItem(lang.label, lang.code)
+        self.language.addItem("Both: the client's language, then English", "both")
+        self.language_row = QWidget(self)
+        language_row = QHBoxLayout(self.language_row)
+        language_row.setContentsMargins(0, 0, 0, 0)
+        language_label = QLabel("&Language:", self.language_row)
+        language_label.setBuddy(self.language)
+        language_row.addWidget(language_label)
+        language_row.addWidget(self.language, 1)
+        self.language_row.setVisible(
+            self.request.kind in CLIENT_FACING and self.request.client_id is not None
+        )
+        self.language.activated.connect(self._language_chosen)
+        self._sync_language()
+
         from mhsw_desktop.reports.protect import MIN_PASSWORD
 
         self.protect = QCheckBox("Pro&tect the saved PDF with a password", self)
@@ -416,6 +448,7 @@ class ReportPreviewDialog(QDialog):
         layout.addWidget(self.page_area, 1)
         layout.addWidget(self.private)
         layout.addWidget(self.recipient_row)
+        layout.addWidget(self.language_row)
         layout.addWidget(self.protect)
         layout.addWidget(self.password_row)
         layout.addWidget(self.error)
@@ -496,11 +529,25 @@ class ReportPreviewDialog(QDialog):
                 self.recipient.addItem(name, collaborator_id)
         self.recipient_row.setVisible(self.recipient.count() > 1)
         self._sync_recipient()
+        self._sync_language()
 
     def _recipient_chosen(self, index: int) -> None:
         chosen = self.recipient.itemData(index)
         if chosen != self.request.for_collaborator:
             self._generate(dataclasses.replace(self.request, for_collaborator=chosen))
+
+    def _language_chosen(self, index: int) -> None:
+        chosen = self.language.itemData(index)
+        if chosen != self.request.lang:
+            self._generate(dataclasses.replace(self.request, lang=chosen))
+
+    def _sync_language(self) -> None:
+        """The choice shows the language of the current PDF (after a refusal, the one
+        before)."""
+        index = self.language.findData(self.request.lang)
+        blocked = self.language.blockSignals(True)
+        self.language.setCurrentIndex(max(index, 0))
+        self.language.blockSignals(blocked)
 
     def _sync_recipient(self) -> None:
         """The choice shows whom the current PDF is for (after a refusal, the one before)."""
@@ -600,6 +647,7 @@ class ReportPreviewDialog(QDialog):
         self._page = min(self._page, pages.count - 1)
         self._sync_private()
         self._sync_recipient()
+        self._sync_language()
         self._set_busy(False)
         included = request.include_psychotherapy and request.kind in PRIVATE_KINDS
         self.status.setText(
@@ -634,6 +682,7 @@ class ReportPreviewDialog(QDialog):
         self._set_busy(False)
         self._sync_private()
         self._sync_recipient()
+        self._sync_language()
         self.status.setText("")
         self._set_error(message)
 

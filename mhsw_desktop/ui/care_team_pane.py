@@ -12,7 +12,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -31,6 +31,7 @@ from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.record_model import Column, RecordTableModel
 from mhsw_desktop.ui.record_view import RecordTableView
 from mhsw_desktop.ui.release_model import RELEASE_COLUMNS, StatusTableModel
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 from mhsw_desktop.ui.widgets import plain_label
 
 #: the kinds of change after which the pane reloads
@@ -38,48 +39,62 @@ WATCHED = ("care_team", "releases", "collaborators", "clients")
 
 
 def _period(row: Any) -> str:
+    start = row.start_date.isoformat()
     if row.end_date is not None:
-        return f"{row.start_date.isoformat()} to {row.end_date.isoformat()}"
-    return f"Since {row.start_date.isoformat()}"
+        return QCoreApplication.translate("CareTeamPane", "{start} to {end}").format(
+            start=start, end=row.end_date.isoformat()
+        )
+    return QCoreApplication.translate("CareTeamPane", "Since {start}").format(start=start)
 
 
 def _team_release(row: Any) -> str:
     status = row.release_status
     if status is None:
-        return "No release"
+        return QCoreApplication.translate("CareTeamPane", "No release")
     if status.in_force:
         shared = ", ".join(c.label.lower() for c in row.may_share)
         return f"{status.label}: {shared}"
-    return f"{status.label}: share nothing"
+    return QCoreApplication.translate("CareTeamPane", "{status}: share nothing").format(
+        status=status.label
+    )
+
+
+def _primary(row: Any) -> str:
+    return (
+        QCoreApplication.translate("CareTeamPane", "Primary contact") if row.primary_contact else ""
+    )
 
 
 TEAM_COLUMNS: tuple[Column, ...] = (
-    ("Collaborator", lambda r: r.display_name),
-    ("Role on team", lambda r: r.display_role),
-    ("Primary", lambda r: "Primary contact" if r.primary_contact else ""),
-    ("On team", _period),
-    ("Phone", lambda r: r.phone),
-    ("Release", _team_release),
+    (QT_TRANSLATE_NOOP("Columns", "Collaborator"), lambda r: r.display_name),
+    (QT_TRANSLATE_NOOP("Columns", "Role on team"), lambda r: r.display_role),
+    (QT_TRANSLATE_NOOP("Columns", "Primary"), _primary),
+    (QT_TRANSLATE_NOOP("Columns", "On team"), _period),
+    (QT_TRANSLATE_NOOP("Columns", "Phone"), lambda r: r.phone),
+    (QT_TRANSLATE_NOOP("Columns", "Release"), _team_release),
 )
 CONTACT_COLUMNS: tuple[Column, ...] = (
-    ("Date", lambda r: r.contact_date.isoformat()),
-    ("With", lambda r: r.collaborator_name),
-    ("How", lambda r: r.mode.label),
-    ("Direction", lambda r: r.direction.label),
-    ("Summary", lambda r: " ".join(r.summary.split())),
+    (QT_TRANSLATE_NOOP("Columns", "Date"), lambda r: r.contact_date.isoformat()),
+    (QT_TRANSLATE_NOOP("Columns", "With"), lambda r: r.collaborator_name),
+    (QT_TRANSLATE_NOOP("Columns", "How"), lambda r: r.mode.label),
+    (QT_TRANSLATE_NOOP("Columns", "Direction"), lambda r: r.direction.label),
+    (QT_TRANSLATE_NOOP("Columns", "Summary"), lambda r: " ".join(r.summary.split())),
 )
 DISCLOSURE_COLUMNS: tuple[Column, ...] = (
-    ("Date", lambda r: r.disclosed_on.isoformat()),
+    (QT_TRANSLATE_NOOP("Columns", "Date"), lambda r: r.disclosed_on.isoformat()),
     (
-        "To",
+        QT_TRANSLATE_NOOP("Columns", "To"),
         lambda r: (
             r.recipient_name + (f", {r.recipient_organisation}" if r.recipient_organisation else "")
         ),
     ),
-    ("What", lambda r: r.what),
-    ("Categories", lambda r: ", ".join(c.label.lower() for c in r.categories)),
-    ("By", lambda r: r.means.label),
-    ("Purpose", lambda r: " ".join(r.purpose.split())),
+    (QT_TRANSLATE_NOOP("Columns", "What"), lambda r: r.what),
+    (
+        QT_TRANSLATE_NOOP("Columns", "Categories"),
+        lambda r: ", ".join(c.label.lower() for c in r.categories),
+    ),
+    (QT_TRANSLATE_NOOP("Columns", "By"), lambda r: r.means.label),
+    (QT_TRANSLATE_NOOP("Columns", "Purpose"), lambda r: " ".join(r.purpose.split())),
 )
 
 
@@ -99,65 +114,77 @@ class CareTeamPane(QWidget):
 
         # the team
         self.team = StatusTableModel(TEAM_COLUMNS, 5, lambda r: r.release_status, self)
-        self.team_table = self._table(self.team, "Care team", "care_team", stretch=5)
-        self.add_member = self._button("A&dd to team…", "Add to care team", self._add_member)
+        self.team_table = self._table(self.team, self.tr("Care team"), "care_team", stretch=5)
+        self.add_member = self._button(
+            self.tr("A&dd to team…"), self.tr("Add to care team"), self._add_member
+        )
         self.edit_member = self._button(
-            "Edit…", "Edit the selected team membership", self.edit_member_row
+            self.tr("Edit…"), self.tr("Edit the selected team membership"), self.edit_member_row
         )
         self.end_member = self._button(
-            "End mem&bership…", "End the selected team membership", self._end_member
+            self.tr("End mem&bership…"),
+            self.tr("End the selected team membership"),
+            self._end_member,
         )
         self.remove_member = self._button(
-            "Remove…",
-            "Remove the selected team membership (entered by mistake)",
+            self.tr("Remove…"),
+            self.tr("Remove the selected team membership (entered by mistake)"),
             self.remove_member_row,
         )
         self.directory = self._button(
-            "Director&y…", "Open the collaborator directory", self._open_directory
+            self.tr("Director&y…"), self.tr("Open the collaborator directory"), self._open_directory
         )
-        self.team_empty = plain_label("No one is on this client's care team yet.", self)
+        self.team_empty = plain_label(self.tr("No one is on this client's care team yet."), self)
         team_box = self._box(
-            "Care team", self.team_table, self.team_empty,
+            self.tr("Care team"), self.team_table, self.team_empty,
             (self.add_member, self.edit_member, self.end_member, self.remove_member,
              self.directory),
         )  # fmt: skip
 
         # releases
         self.releases = StatusTableModel(RELEASE_COLUMNS, 1, parent=self)
-        self.release_table = self._table(self.releases, "Releases of information", "releases", 2)
+        self.release_table = self._table(
+            self.releases, self.tr("Releases of information"), "releases", 2
+        )
         self.add_release = self._button(
-            "Add relea&se…", "Add release of information", self._add_release
+            self.tr("Add relea&se…"), self.tr("Add release of information"), self._add_release
         )
         self.edit_release = self._button(
-            "Edit…", "Edit the selected release of information", self.edit_release_row
+            self.tr("Edit…"),
+            self.tr("Edit the selected release of information"),
+            self.edit_release_row,
         )
         self.revoke = self._button(
-            "Re&voke…", "Revoke the selected release of information", self._revoke
+            self.tr("Re&voke…"), self.tr("Revoke the selected release of information"), self._revoke
         )
         self.delete_release = self._button(
-            "Delete…",
-            "Delete the selected release of information (entered by mistake)",
+            self.tr("Delete…"),
+            self.tr("Delete the selected release of information (entered by mistake)"),
             self.delete_release_row,
         )
         self.releases_empty = plain_label(
-            "No releases of information: nothing may be shared with anyone.", self
+            self.tr("No releases of information: nothing may be shared with anyone."), self
         )
         release_box = self._box(
-            "Releases of information", self.release_table, self.releases_empty,
+            self.tr("Releases of information"), self.release_table, self.releases_empty,
             (self.add_release, self.edit_release, self.revoke, self.delete_release),
         )  # fmt: skip
 
         # coordination log and disclosures
         self.contacts = RecordTableModel(CONTACT_COLUMNS, self)
-        self.contact_table = self._table(self.contacts, "Coordination log", "contacts", 4)
-        self.log_contact = self._button("Lo&g contact…", "Log contact", self._log_contact)
+        self.contact_table = self._table(self.contacts, self.tr("Coordination log"), "contacts", 4)
+        self.log_contact = self._button(
+            self.tr("Lo&g contact…"), self.tr("Log contact"), self._log_contact
+        )
         self.edit_contact = self._button(
-            "Edit…", "Edit the selected contact", self.edit_contact_row
+            self.tr("Edit…"), self.tr("Edit the selected contact"), self.edit_contact_row
         )
         self.delete_contact = self._button(
-            "Delete…", "Delete the selected contact (logged by mistake)", self.delete_contact_row
+            self.tr("Delete…"),
+            self.tr("Delete the selected contact (logged by mistake)"),
+            self.delete_contact_row,
         )
-        self.contacts_empty = plain_label("No contacts logged yet.", self)
+        self.contacts_empty = plain_label(self.tr("No contacts logged yet."), self)
         contact_page = QWidget(self)
         contact_layout = QHBoxLayout(contact_page)
         column = QVBoxLayout()
@@ -171,19 +198,20 @@ class CareTeamPane(QWidget):
         contact_layout.addLayout(contact_buttons)
         self.disclosures = RecordTableModel(DISCLOSURE_COLUMNS, self)
         self.disclosure_table = self._table(
-            self.disclosures, "Accounting of disclosures", "disclosures", 2
+            self.disclosures, self.tr("Accounting of disclosures"), "disclosures", 2
         )
         self.disclosures_empty = plain_label(
-            "Nothing has been disclosed. Reports made for a collaborator are listed here.", self
+            self.tr("Nothing has been disclosed. Reports made for a collaborator are listed here."),
+            self,
         )
         disclosure_page = QWidget(self)
         disclosure_layout = QVBoxLayout(disclosure_page)
         disclosure_layout.addWidget(self.disclosure_table, 1)
         disclosure_layout.addWidget(self.disclosures_empty)
         self.log_tabs = QTabWidget(self)
-        self.log_tabs.setAccessibleName("Coordination log and disclosures")
-        self.log_tabs.addTab(contact_page, "Coordination &log")
-        self.log_tabs.addTab(disclosure_page, "Accounting of dis&closures")
+        self.log_tabs.setAccessibleName(self.tr("Coordination log and disclosures"))
+        self.log_tabs.addTab(contact_page, self.tr("Coordination &log"))
+        self.log_tabs.addTab(disclosure_page, self.tr("Accounting of dis&closures"))
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         for widget in (team_box, release_box, self.log_tabs):
@@ -392,9 +420,9 @@ class CareTeamPane(QWidget):
             return None
         member_id = row.id
         return self._ask(
-            "Remove from care team",
+            self.tr("Remove from care team"),
             remove_question(row),
-            "&Remove",
+            self.tr("&Remove"),
             lambda s: remove_team_member(s, member_id),
             "care_team",
         )
@@ -425,13 +453,15 @@ class CareTeamPane(QWidget):
         return self._open(
             EndDateDialog(
                 self.runner,
-                title="End team membership",
-                intro=f"{row.display_name} leaves this client's care team. The membership "
-                "stays in the history; releases are not changed.",
-                date_label="&Last day on the team",
+                title=self.tr("End team membership"),
+                intro=self.tr(
+                    "{name} leaves this client's care team. The membership stays in the "
+                    "history; releases are not changed."
+                ).format(name=row.display_name),
+                date_label=self.tr("&Last day on the team"),
                 field="end_date",
-                accept_text="&End membership",
-                accept_name="End membership",
+                accept_text=self.tr("&End membership"),
+                accept_name=self.tr("End membership"),
                 record=lambda s, day: end_team_membership(s, member_id, day),
                 changes="care_team",
                 parent=self,
@@ -474,9 +504,9 @@ class CareTeamPane(QWidget):
             return None
         release_id = row.id
         return self._ask(
-            "Delete release of information",
+            self.tr("Delete release of information"),
             delete_question(row),
-            "&Delete release",
+            self.tr("&Delete release"),
             lambda s: delete_release(s, release_id),
             "releases",
         )
@@ -492,14 +522,16 @@ class CareTeamPane(QWidget):
         return self._open(
             EndDateDialog(
                 self.runner,
-                title="Revoke release of information",
-                intro=f"The client revokes the release for {row.collaborator_name} signed "
-                f"{row.signed_date.isoformat()}. From the revocation date nothing may be "
-                "shared under it; what was shared before stays in the accounting.",
-                date_label="&Revoked on",
+                title=self.tr("Revoke release of information"),
+                intro=self.tr(
+                    "The client revokes the release for {name} signed {day}. From the "
+                    "revocation date nothing may be shared under it; what was shared before "
+                    "stays in the accounting."
+                ).format(name=row.collaborator_name, day=row.signed_date.isoformat()),
+                date_label=self.tr("&Revoked on"),
                 field="revoked_date",
-                accept_text="&Revoke release",
-                accept_name="Revoke release",
+                accept_text=self.tr("&Revoke release"),
+                accept_name=self.tr("Revoke release"),
                 record=lambda s, day: revoke_release(s, release_id, day),
                 changes="releases",
                 parent=self,
@@ -538,9 +570,9 @@ class CareTeamPane(QWidget):
             return None
         contact_id = row.id
         return self._ask(
-            "Delete contact",
+            self.tr("Delete contact"),
             delete_question(row),
-            "&Delete contact",
+            self.tr("&Delete contact"),
             lambda s: delete_contact(s, contact_id),
             "care_team",
         )

@@ -29,6 +29,7 @@ from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.plan_tree_model import ITEM_ROLE, KIND_ROLE, PlanTreeModel
 from mhsw_desktop.ui.record_model import Column, RecordTableModel
 from mhsw_desktop.ui.record_view import RecordTableView
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 from mhsw_desktop.ui.widgets import plain_label
 
 #: the kinds of change after which the pane reloads
@@ -40,13 +41,16 @@ def _day(value: Any) -> str:
 
 
 HISTORY_COLUMNS: tuple[Column, ...] = (
-    ("Version", lambda r: str(r.version_number)),
-    ("Status", lambda r: r.status.label),
-    ("Plan date", lambda r: _day(r.plan_date)),
-    ("Review by", lambda r: _day(r.review_date)),
-    ("Signed by", lambda r: r.signer_name),
-    ("Signed", lambda r: _day(r.signed_at.date()) if r.signed_at else ""),
-    ("Client signed", lambda r: _day(r.client_signed_on)),
+    (QT_TRANSLATE_NOOP("Columns", "Version"), lambda r: str(r.version_number)),
+    (QT_TRANSLATE_NOOP("Columns", "Status"), lambda r: r.status.label),
+    (QT_TRANSLATE_NOOP("Columns", "Plan date"), lambda r: _day(r.plan_date)),
+    (QT_TRANSLATE_NOOP("Columns", "Review by"), lambda r: _day(r.review_date)),
+    (QT_TRANSLATE_NOOP("Columns", "Signed by"), lambda r: r.signer_name),
+    (
+        QT_TRANSLATE_NOOP("Columns", "Signed"),
+        lambda r: _day(r.signed_at.date()) if r.signed_at else "",
+    ),
+    (QT_TRANSLATE_NOOP("Columns", "Client signed"), lambda r: _day(r.client_signed_on)),
 )
 #: which item kinds can be added under the selected kind (None: nothing selected)
 ADD_UNDER = {"add_goal": "problem", "add_objective": "goal", "add_intervention": "goal"}
@@ -73,11 +77,13 @@ class TreatmentPlanPane(QWidget):
         for spec in PLAN_ACTIONS:
             action = make_action(spec, self)
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.setIconText(spec.text)  # a tool button shows it, mnemonic and all
+            # a tool button shows the action's text, mnemonic and all; make_action gives
+            # the text and, as the tool tip, the accessible name (both as the interface reads)
+            action.setIconText(action.text())
             self.actions_by_id[spec.id] = action
             button = QToolButton(self)
             button.setDefaultAction(action)
-            button.setAccessibleName(spec.accessible_name)
+            button.setAccessibleName(action.toolTip())
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             button.setSizePolicy(button.sizePolicy().horizontalPolicy().Expanding,
                                  button.sizePolicy().verticalPolicy())  # fmt: skip
@@ -101,21 +107,23 @@ class TreatmentPlanPane(QWidget):
 
         # the state line and the overdue warning
         self.state = plain_label("", self)
-        self.state.setAccessibleName("Treatment plan version and status")
+        self.state.setAccessibleName(self.tr("Treatment plan version and status"))
         self.state.setWordWrap(True)
         self.overdue = plain_label("", self)
-        self.overdue.setAccessibleName("Review overdue")
+        self.overdue.setAccessibleName(self.tr("Review overdue"))
         palette = self.overdue.palette()
         palette.setColor(QPalette.ColorRole.WindowText, Qt.GlobalColor.darkRed)
         self.overdue.setPalette(palette)
         self.overdue.setFont(self._bold())
         self.summary = plain_label("", self)
-        self.summary.setAccessibleName("Plan summary")
+        self.summary.setAccessibleName(self.tr("Plan summary"))
         self.summary.setWordWrap(True)
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.empty = plain_label(
-            "This client has no treatment plan yet. Start one: it begins as a draft you can "
-            "change until you sign it.",
+            self.tr(
+                "This client has no treatment plan yet. Start one: it begins as a draft you can "
+                "change until you sign it."
+            ),
             self,
         )
         self.empty.setWordWrap(True)
@@ -125,14 +133,16 @@ class TreatmentPlanPane(QWidget):
         self.tree = QTreeView(self)
         self.tree.setObjectName("plan_tree")
         self.tree.setModel(self.model)
-        self.tree.setAccessibleName("Treatment plan: problems, goals, objectives, interventions")
+        self.tree.setAccessibleName(
+            self.tr("Treatment plan: problems, goals, objectives, interventions")
+        )
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.tree.setAlternatingRowColors(True)
         self.tree.setUniformRowHeights(True)
         self.tree.setWordWrap(False)
         header = self.tree.header()
-        header.setAccessibleName("Treatment plan columns")
+        header.setAccessibleName(self.tr("Treatment plan columns"))
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
@@ -151,7 +161,7 @@ class TreatmentPlanPane(QWidget):
         for action_id in ("sign_plan", "client_signed", "start_review", "discard_review"):
             side.addWidget(self.buttons[action_id])
         side.addStretch(1)
-        plan_box = QGroupBox("Current version", self)
+        plan_box = QGroupBox(self.tr("Current version"), self)
         plan_box.setObjectName("plan_box")
         plan_layout = QHBoxLayout(plan_box)
         column = QVBoxLayout()
@@ -165,7 +175,7 @@ class TreatmentPlanPane(QWidget):
 
         # the history
         self.history = RecordTableModel(HISTORY_COLUMNS, self)
-        self.history_table = RecordTableView(self.history, "Treatment plan versions", self)
+        self.history_table = RecordTableView(self.history, self.tr("Treatment plan versions"), self)
         self.history_table.setObjectName("plan_history")
         history_header = self.history_table.horizontalHeader()
         history_header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -174,7 +184,7 @@ class TreatmentPlanPane(QWidget):
         self.history_table.setMinimumHeight(self.fontMetrics().height() * 4)
         self.history_table.selectionModel().selectionChanged.connect(self._history_selected)
         self.history_table.open_requested.connect(lambda _row: self.compare())
-        history_box = QGroupBox("Versions (select one to show it)", self)
+        history_box = QGroupBox(self.tr("Versions (select one to show it)"), self)
         history_layout = QHBoxLayout(history_box)
         history_layout.addWidget(self.history_table, 1)
         history_side = QVBoxLayout()
@@ -283,8 +293,9 @@ class TreatmentPlanPane(QWidget):
             self.summary.setVisible(bool(version.summary))
             overdue = self.plan is not None and self.plan.review_overdue
             self.overdue.setText(
-                f"Review overdue: the plan was due for review on "
-                f"{self.plan.review_due.isoformat()}. Start a review."
+                self.tr(
+                    "Review overdue: the plan was due for review on {day}. Start a review."
+                ).format(day=self.plan.review_due.isoformat())
                 if overdue
                 else ""
             )
@@ -296,20 +307,26 @@ class TreatmentPlanPane(QWidget):
         self._update_actions()
 
     def _state_text(self, version: Any) -> str:
-        parts = [f"Version {version.version_number}"]
+        parts = [self.tr("Version {number}").format(number=version.version_number)]
         if version.signed:
             who = ", ".join(p for p in (version.signer_name, version.signer_credentials) if p)
-            parts.append(f"Signed by {who} on {version.signed_at.date().isoformat()}")
+            parts.append(
+                self.tr("Signed by {who} on {day}").format(
+                    who=who, day=version.signed_at.date().isoformat()
+                )
+            )
             if version.client_signed_on:
-                parts.append(f"client signed {version.client_signed_on.isoformat()}")
+                parts.append(
+                    self.tr("client signed {day}").format(day=version.client_signed_on.isoformat())
+                )
             else:
-                parts.append("client signature not recorded")
+                parts.append(self.tr("client signature not recorded"))
         else:
-            parts.append("Draft (not signed)")
-        parts.append(f"plan date {version.plan_date.isoformat()}")
-        parts.append(f"review by {version.due_for_review.isoformat()}")
+            parts.append(self.tr("Draft (not signed)"))
+        parts.append(self.tr("plan date {day}").format(day=version.plan_date.isoformat()))
+        parts.append(self.tr("review by {day}").format(day=version.due_for_review.isoformat()))
         if self.plan is not None and version.id != self.plan.current.id:
-            parts.append("an earlier version (read-only)")
+            parts.append(self.tr("an earlier version (read-only)"))
         return " · ".join(parts)
 
     def _history_selected(self, *_args: object) -> None:
@@ -497,21 +514,41 @@ class TreatmentPlanPane(QWidget):
         kind, item = self._selected()
         if not self.editable() or kind is None:
             return None
-        under = {
-            "problem": " with its goals, objectives and interventions",
-            "goal": " with its objectives and interventions",
-            "objective": " (its interventions stay, for the goal as a whole)",
-            "intervention": "",
-        }[kind]
+        # (title and the button's accessible name, question) for each kind of item
+        words = {
+            "problem": (
+                self.tr("Remove problem"),
+                self.tr(
+                    "Remove this problem from the draft with its goals, objectives and "
+                    "interventions?"
+                ),
+            ),
+            "goal": (
+                self.tr("Remove goal"),
+                self.tr("Remove this goal from the draft with its objectives and interventions?"),
+            ),
+            "objective": (
+                self.tr("Remove objective"),
+                self.tr(
+                    "Remove this objective from the draft (its interventions stay, for the goal "
+                    "as a whole)?"
+                ),
+            ),
+            "intervention": (
+                self.tr("Remove intervention"),
+                self.tr("Remove this intervention from the draft?"),
+            ),
+        }
+        title, question = words[kind]
         box = QMessageBox(self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(f"Remove {kind}")
-        box.setText(f"Remove this {kind} from the draft{under}?\n\n{item.description[:300]}")
-        remove = box.addButton("&Remove", QMessageBox.ButtonRole.DestructiveRole)
-        remove.setAccessibleName(f"Remove {kind}")
-        keep = box.addButton("&Keep", QMessageBox.ButtonRole.RejectRole)
-        keep.setAccessibleName("Keep")
+        box.setWindowTitle(title)
+        box.setText(f"{question}\n\n{item.description[:300]}")
+        remove = box.addButton(self.tr("&Remove"), QMessageBox.ButtonRole.DestructiveRole)
+        remove.setAccessibleName(title)
+        keep = box.addButton(self.tr("&Keep"), QMessageBox.ButtonRole.RejectRole)
+        keep.setAccessibleName(self.tr("Keep"))
         box.setDefaultButton(keep)
         box.setEscapeButton(keep)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -597,15 +634,17 @@ class TreatmentPlanPane(QWidget):
         box = QMessageBox(self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Discard review")
+        box.setWindowTitle(self.tr("Discard review"))
         box.setText(
-            f"Discard the draft of version {self.shown.version_number} and everything changed "
-            "in it? The signed versions stay as they are, and its number is not used again."
+            self.tr(
+                "Discard the draft of version {number} and everything changed in it? The "
+                "signed versions stay as they are, and its number is not used again."
+            ).format(number=self.shown.version_number)
         )
-        discard = box.addButton("&Discard", QMessageBox.ButtonRole.DestructiveRole)
-        discard.setAccessibleName("Discard the review")
-        keep = box.addButton("&Keep", QMessageBox.ButtonRole.RejectRole)
-        keep.setAccessibleName("Keep")
+        discard = box.addButton(self.tr("&Discard"), QMessageBox.ButtonRole.DestructiveRole)
+        discard.setAccessibleName(self.tr("Discard the review"))
+        keep = box.addButton(self.tr("&Keep"), QMessageBox.ButtonRole.RejectRole)
+        keep.setAccessibleName(self.tr("Keep"))
         box.setDefaultButton(keep)
         box.setEscapeButton(keep)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -634,10 +673,11 @@ class TreatmentPlanPane(QWidget):
         from mhsw_desktop.services.notes import list_notes
 
         generation = self._generation
+        note_words = self.tr("{day} {template} note")  # worded here, used on the worker
 
         def work(session: Any) -> Any:
             return [
-                (n.id, f"{n.session_date.isoformat()} {n.template_name} note")
+                (n.id, note_words.format(day=n.session_date.isoformat(), template=n.template_name))
                 for n in list_notes(session, client_id)
             ]
 

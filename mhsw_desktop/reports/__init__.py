@@ -48,9 +48,6 @@ NOT_YET: dict[str, str] = {
     "genogram": "family contacts and the genogram",
     "next-steps": "next-steps sheets",
     "resources": "resource lists for clients",
-    "treatment-consent-form": "consent forms",
-    "telehealth-consent-form": "consent forms",
-    "release-form": "release forms",
 }
 
 #: kinds that are about one client (the others cover the caseload or one day)

@@ -560,8 +560,11 @@ def release_story(form: Form, data: FormData) -> tuple[list[Flowable], list[Flow
     practice = data.practice
     story = opening(form, data, "release", "title")
     if fill is not None and fill.revoked_date is not None:
-        notice = [escape(text(code, "release", "revoked", date=tongue.date(fill.revoked_date)))
-                  for code in tongue.languages]  # fmt: skip
+        # each language with the date as it writes dates
+        notice = [
+            escape(text(code, "release", "revoked", date=Tongue((code,)).date(fill.revoked_date)))
+            for code in tongue.languages
+        ]
         form.used.add(("release", "revoked"))
         story.append(_notice(form, notice))
     story += running(form, "release", "intro")

@@ -80,6 +80,8 @@ def note_body(note: NoteText, st: Styles, width: float, *, compact: bool = False
         out += section("Follow-up plan" if "plan" in titles else "Plan", note.plan, st)
     if note.next_appointment is not None:
         out += section("Next appointment", f"{note.next_appointment:%Y-%m-%d %H:%M}", st)
+    if note.homework:
+        out += section("Between sessions (given to the client)", note.homework, st)
     if note.psychotherapy_note:
         out.append(_boxed(
             "Psychotherapy note (process note): included at the practitioner's request for "

@@ -119,6 +119,8 @@ class NoteText:
     addenda: tuple[AddendumText, ...]
     #: None unless the psychotherapy note was asked for in this export (and has text)
     psychotherapy_note: str | None = None
+    #: what the client agreed to try before the next session
+    homework: str = ""
 
     @property
     def is_draft(self) -> bool:
@@ -290,6 +292,7 @@ def note_text(detail: NoteDetail, *, include_psychotherapy: bool) -> NoteText:
         interventions=data.interventions.strip(),
         plan=data.plan.strip(),
         next_appointment=data.next_appointment,
+        homework=data.homework,
         late_entry=detail.late_entry,
         written_on=local_time(detail.created_at).date(),
         signed=signed,

@@ -338,8 +338,17 @@ class NoteEditor(QDialog):
         self.next_appointment.setDateTime(QDateTime(week.date(), QTime(week.time().hour(), 0)))
         self.has_next.toggled.connect(self.next_appointment.setEnabled)
         form.addRow(self.has_next, self.next_appointment)
+        self.homework = _text_box(
+            more, "Between sessions (on the client's next-steps sheet)", 2,
+            "What the client will try before the next session, one item per line",
+        )  # fmt: skip
+        self.homework.setToolTip("Printed, as written, on the next-steps sheet the client takes "
+                                 "home (Documents menu)")  # fmt: skip
+        homework_label = QLabel("Bet&ween sessions:", more)
+        homework_label.setBuddy(self.homework)
+        form.addRow(homework_label, self.homework)
         self.more = CollapsibleSection(
-            "Mental status, risk, interventions, plan and next appointment", more, page
+            "Mental status, risk, interventions, plan, next appointment and homework", more, page
         )
 
         private = QWidget(page)
@@ -390,6 +399,7 @@ class NoteEditor(QDialog):
         self.risk.currentIndexChanged.connect(self._risk_changed)
         self.next_appointment.dateTimeChanged.connect(self._edited)
         self.has_next.toggled.connect(self._edited)
+        self.homework.textChanged.connect(self._edited)
         self.template.currentIndexChanged.connect(self._template_chosen)
         return page
 
@@ -492,6 +502,7 @@ class NoteEditor(QDialog):
         self.has_next.setChecked(data.next_appointment is not None)
         if data.next_appointment is not None:
             self.next_appointment.setDateTime(_qdatetime(data.next_appointment))
+        self.homework.setPlainText(data.homework)
         self.psychotherapy.setPlainText(data.psychotherapy_note)
         self._build_sections(detail.template, data.sections)
         structured = bool(
@@ -501,6 +512,7 @@ class NoteEditor(QDialog):
             or data.interventions
             or data.plan
             or data.next_appointment
+            or data.homework
         )
         self.more.set_expanded(structured)
         self.private.set_expanded(bool(data.psychotherapy_note))
@@ -546,6 +558,7 @@ class NoteEditor(QDialog):
                 else None
             ),
             psychotherapy_note=self.psychotherapy.toPlainText(),
+            homework=self.homework.toPlainText(),
         )
 
     def _has_text(self) -> bool:
@@ -557,6 +570,7 @@ class NoteEditor(QDialog):
             or data.risk_comment.strip()
             or data.interventions.strip()
             or data.plan.strip()
+            or data.homework.strip()
             or data.psychotherapy_note.strip()
         )
 
@@ -1065,6 +1079,7 @@ def write_signed(doc: QTextDocument, detail: Any, base: QFont) -> None:
     block("Plan", data.plan)
     if data.next_appointment is not None:
         block("Next appointment", f"{data.next_appointment:%Y-%m-%d %H:%M}")
+    block("Between sessions", data.homework)
     signer = ", ".join(p for p in (detail.signer_name, detail.signer_credentials) if p)
     signature = [f"Signed by {signer}"]
     if detail.signer_licence:

@@ -127,3 +127,23 @@ def test_the_command_line_sets_and_refuses_languages(tmp_path: Path) -> None:
     assert "Traceback" not in refused.stderr
     nothing = mhsw("--vault", folder, "clients", "set-language", client, stdin=pw)
     assert nothing.returncode == 2 and "Give --language" in nothing.stderr
+
+
+def test_the_session_summary_shows_what_the_client_took_home(vault: Vault) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from mhsw_desktop.reports.make import ReportRequest, make_report
+
+    with vault.unit_of_work() as s:
+        client = add_client(s, ANA)
+        note = create_draft(
+            s, NoteInput(client, date.today(), "free", {"note": "Session."},
+                         homework="Call my sister on Sunday."),
+        )  # fmt: skip
+    with vault.session() as s:
+        pdf = make_report(s, ReportRequest("session-summary", client, note_id=note))
+    words = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Between sessions (given to the client)" in words
+    assert "Call my sister on Sunday." in words

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QDate, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -52,6 +52,7 @@ from mhsw_desktop.ui.date_edit import DISPLAY_FORMAT
 from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.record_model import Column, RecordTableModel
 from mhsw_desktop.ui.record_view import RecordTableView
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 from mhsw_desktop.ui.widgets import error_label, plain_label
 
 #: the kinds of change after which the pane reloads
@@ -64,11 +65,19 @@ def _day(value: Any) -> str:
     return value.isoformat() if value else ""
 
 
+def _status(row: Any) -> str:
+    if row.signed_at:
+        return QCoreApplication.translate("SafetyPlanPane", "Signed {day}").format(
+            day=row.signed_at.date().isoformat()
+        )
+    return QCoreApplication.translate("SafetyPlanPane", "Draft")
+
+
 HISTORY_COLUMNS: tuple[Column, ...] = (
-    ("Version", lambda r: str(r.version_number)),
-    ("Plan date", lambda r: _day(r.plan_date)),
-    ("Status", lambda r: f"Signed {r.signed_at.date().isoformat()}" if r.signed_at else "Draft"),
-    ("Signed by", lambda r: r.signer_name),
+    (QT_TRANSLATE_NOOP("Columns", "Version"), lambda r: str(r.version_number)),
+    (QT_TRANSLATE_NOOP("Columns", "Plan date"), lambda r: _day(r.plan_date)),
+    (QT_TRANSLATE_NOOP("Columns", "Status"), _status),
+    (QT_TRANSLATE_NOOP("Columns", "Signed by"), lambda r: r.signer_name),
 )
 
 
@@ -110,10 +119,12 @@ class SafetyPlanPane(QWidget):
         for spec in SAFETY_PLAN_ACTIONS:
             action = make_action(spec, self)
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.setIconText(spec.text)  # a tool button shows it, mnemonic and all
+            # a tool button shows the action's text, mnemonic and all; make_action gives
+            # the text and, as the tool tip, the accessible name (both as the interface reads)
+            action.setIconText(action.text())
             self.addAction(action)
             self.actions_by_id[spec.id] = action
-            self.buttons[spec.id] = self._tool_button(action, spec.accessible_name)
+            self.buttons[spec.id] = self._tool_button(action, action.toolTip())
         act = self.actions_by_id
         act["start_safety_plan"].triggered.connect(self.start_plan)
         act["save_safety_plan"].triggered.connect(lambda: self.save())
@@ -126,25 +137,27 @@ class SafetyPlanPane(QWidget):
 
         # the state line, the save status and the general message
         self.state = plain_label("", self)
-        self.state.setAccessibleName("Safety plan version and status")
+        self.state.setAccessibleName(self.tr("Safety plan version and status"))
         self.state.setWordWrap(True)
         self.state.setFont(self._bold())
         self.save_status = plain_label("", self)
-        self.save_status.setAccessibleName("Save status")
+        self.save_status.setAccessibleName(self.tr("Save status"))
         self.error = error_label(self)
-        self.error.setAccessibleName("Safety plan message")
+        self.error.setAccessibleName(self.tr("Safety plan message"))
 
         # no plan yet
         self.empty = QFrame(self)
         self.empty.setObjectName("safety_plan_empty")
         explanation = plain_label(
-            "This client has no safety plan yet. A safety plan is written with the client, "
-            "in their own words: the warning signs of a crisis, what they can do on their "
-            "own, the people and places that help, the professionals and crisis lines to "
-            "call, making their surroundings safe, and their reasons for living.\n\n"
-            "Starting one makes version 1, a draft that already lists you (from your "
-            "practitioner profile) and the crisis lines. It can be changed until you sign "
-            "it; then the client takes a copy and a wallet card home.",
+            self.tr(
+                "This client has no safety plan yet. A safety plan is written with the client, "
+                "in their own words: the warning signs of a crisis, what they can do on their "
+                "own, the people and places that help, the professionals and crisis lines to "
+                "call, making their surroundings safe, and their reasons for living.\n\n"
+                "Starting one makes version 1, a draft that already lists you (from your "
+                "practitioner profile) and the crisis lines. It can be changed until you sign "
+                "it; then the client takes a copy and a wallet card home."
+            ),
             self.empty,
         )
         explanation.setWordWrap(True)
@@ -198,7 +211,7 @@ class SafetyPlanPane(QWidget):
         side = QWidget(self)
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(0, 0, 0, 0)
-        actions_box = QGroupBox("This version", side)
+        actions_box = QGroupBox(self.tr("This version"), side)
         actions_layout = QVBoxLayout(actions_box)
         for action_id in (
             "save_safety_plan",
@@ -213,7 +226,7 @@ class SafetyPlanPane(QWidget):
         side_layout.addWidget(actions_box)
 
         self.history = RecordTableModel(HISTORY_COLUMNS, self)
-        self.history_table = RecordTableView(self.history, "Safety plan versions", side)
+        self.history_table = RecordTableView(self.history, self.tr("Safety plan versions"), side)
         self.history_table.setObjectName("safety_plan_history")
         history_header = self.history_table.horizontalHeader()
         history_header.setStretchLastSection(True)
@@ -225,7 +238,7 @@ class SafetyPlanPane(QWidget):
         self.history_table.setMinimumHeight(self.fontMetrics().height() * 5)
         self.history_table.selectionModel().selectionChanged.connect(self._history_selected)
         self.history_table.open_requested.connect(lambda _row: self.compare())
-        history_box = QGroupBox("Versions (select one to show it)", side)
+        history_box = QGroupBox(self.tr("Versions (select one to show it)"), side)
         history_layout = QVBoxLayout(history_box)
         history_layout.addWidget(self.history_table, 1)
         compare_row = QHBoxLayout()
@@ -281,7 +294,7 @@ class SafetyPlanPane(QWidget):
 
     def _field_error(self, key: str, what: str, parent: QWidget) -> QLabel:
         label = error_label(parent)
-        label.setAccessibleName(f"Problem with {what}")
+        label.setAccessibleName(self.tr("Problem with {what}").format(what=what))
         label.hide()
         self.field_errors[key] = label
         return label
@@ -294,14 +307,14 @@ class SafetyPlanPane(QWidget):
         prompt = self._prompt(step.prompt, box)
         layout.addWidget(prompt)
         lines = self.fontMetrics().lineSpacing()
-        name = f"Step {step.number}, {step.title}"
+        name = self.tr("Step {number}, {title}").format(number=step.number, title=step.title)
         if step.kind == "items":
             edit = QPlainTextEdit(box)
             edit.setObjectName(f"edit_{step.key}")
             edit.setTabChangesFocus(True)
-            edit.setAccessibleName(f"{name}: one entry per line")
+            edit.setAccessibleName(self.tr("{step}: one entry per line").format(step=name))
             edit.setAccessibleDescription(step.prompt)
-            edit.setPlaceholderText("One entry per line")
+            edit.setPlaceholderText(self.tr("One entry per line"))
             # about six entries in view; more scroll (a plan that fits a page has few)
             edit.setFixedHeight(lines * 6 + 2 * edit.frameWidth() + 8)
             edit.textChanged.connect(self._edited)
@@ -314,8 +327,10 @@ class SafetyPlanPane(QWidget):
             table = ContactTableView(model, name, box)
             table.setObjectName(f"table_{step.key}")
             table.setAccessibleDescription(
-                f"{step.prompt}. Insert adds a row, Delete removes it, Ctrl+Up and Ctrl+Down "
-                "move it; type in a cell to change it."
+                self.tr(
+                    "{prompt}. Insert adds a row, Delete removes it, Ctrl+Up and Ctrl+Down "
+                    "move it; type in a cell to change it."
+                ).format(prompt=step.prompt)
             )
             chars = self.fontMetrics().averageCharWidth()
             header = table.horizontalHeader()
@@ -339,17 +354,21 @@ class SafetyPlanPane(QWidget):
             row = QHBoxLayout()
             row.addWidget(table, 1)
             buttons = QVBoxLayout()
-            what = "a service" if professional else "a person or place"
+            if professional:
+                add = self.tr("Add a service to step {number}")
+            else:
+                add = self.tr("Add a person or place to step {number}")
             self.contact_buttons[step.key] = []
             for text, accessible, slot in (
-                ("Add", f"Add {what} to step {step.number}", table.add_row),
-                ("Remove", f"Remove the selected row of step {step.number}",
+                (self.tr("Add"), add, table.add_row),
+                (self.tr("Remove"), self.tr("Remove the selected row of step {number}"),
                  table.remove_current),
-                ("Up", f"Move the selected row of step {step.number} up",
+                (self.tr("Up"), self.tr("Move the selected row of step {number} up"),
                  lambda t=table: t.move_current(-1)),
-                ("Down", f"Move the selected row of step {step.number} down",
+                (self.tr("Down"), self.tr("Move the selected row of step {number} down"),
                  lambda t=table: t.move_current(1)),
             ):  # fmt: skip
+                accessible = accessible.format(number=step.number)
                 button = QToolButton(box)
                 button.setText(text)
                 button.setAccessibleName(accessible)
@@ -362,11 +381,12 @@ class SafetyPlanPane(QWidget):
             buttons.addStretch(1)
             row.addLayout(buttons)
             layout.addLayout(row)
-        layout.addWidget(self._field_error(step.key, f"step {step.number}", box))
+        what = self.tr("step {number}").format(number=step.number)
+        layout.addWidget(self._field_error(step.key, what, box))
         return box
 
     def _use_box(self, parent: QWidget) -> QGroupBox:
-        box = QGroupBox("Using the plan", parent)
+        box = QGroupBox(self.tr("Using the plan"), parent)
         box.setObjectName("step_use")
         form = QFormLayout(box)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -374,33 +394,35 @@ class SafetyPlanPane(QWidget):
         self.plan_date.setDisplayFormat(DISPLAY_FORMAT)
         self.plan_date.setCalendarPopup(True)
         self.plan_date.setMinimumDate(QDate(1990, 1, 1))
-        self.plan_date.setAccessibleName("Plan date")
+        self.plan_date.setAccessibleName(self.tr("Plan date"))
         self.plan_date.setMinimumWidth(
             self.fontMetrics().horizontalAdvance("2026-12-31") + self.fontMetrics().height() * 3
         )
         self.plan_date.dateChanged.connect(self._edited)
         self.likelihood = QSpinBox(box)
         self.likelihood.setRange(-1, 10)
-        self.likelihood.setSpecialValueText("Not recorded")
-        self.likelihood.setSuffix(" of 10")
-        self.likelihood.setAccessibleName("Likelihood of using the plan, 0 to 10")
+        self.likelihood.setSpecialValueText(self.tr("Not recorded"))
+        self.likelihood.setSuffix(self.tr(" of 10"))
+        self.likelihood.setAccessibleName(self.tr("Likelihood of using the plan, 0 to 10"))
         self.likelihood.setToolTip(
-            "How likely the client says they are to use the plan: 0 not at all, 10 certain"
+            self.tr("How likely the client says they are to use the plan: 0 not at all, 10 certain")
         )
         self.likelihood.valueChanged.connect(self._edited)
         self.barriers = QPlainTextEdit(box)
         self.barriers.setObjectName("edit_barriers")
         self.barriers.setTabChangesFocus(True)
-        self.barriers.setAccessibleName("What might get in the way, and how it will be handled")
+        self.barriers.setAccessibleName(
+            self.tr("What might get in the way, and how it will be handled")
+        )
         self.barriers.setFixedHeight(
             self.fontMetrics().lineSpacing() * 3 + 2 * self.barriers.frameWidth() + 8
         )
         self.barriers.textChanged.connect(self._edited)
         for field, label_text, widget in (
             # mnemonics the client view leaves free (D is Client signed, L the Timeline)
-            ("plan_date", "Plan date:", self.plan_date),
-            ("likelihood_of_use", "Li&kely to use it:", self.likelihood),
-            ("barriers", "&Barriers:", self.barriers),
+            ("plan_date", self.tr("Plan date:"), self.plan_date),
+            ("likelihood_of_use", self.tr("Li&kely to use it:"), self.likelihood),
+            ("barriers", self.tr("&Barriers:"), self.barriers),
         ):
             label = QLabel(label_text, box)
             label.setBuddy(widget)
@@ -413,7 +435,8 @@ class SafetyPlanPane(QWidget):
                 column.addLayout(row)
             else:
                 column.addWidget(widget)
-            column.addWidget(self._field_error(field, label_text.replace("&", "")[:-1], box))
+            what = label_text.replace("&", "").removesuffix(":").rstrip()
+            column.addWidget(self._field_error(field, what, box))
             form.addRow(label, column)
         return box
 
@@ -531,38 +554,52 @@ class SafetyPlanPane(QWidget):
             self.save_status.setText("")
             self._update_actions()
             return
-        parts = [f"Version {version.version_number}"]
+        parts = [self.tr("Version {number}").format(number=version.version_number)]
         if version.signed:
             who = ", ".join(p for p in (version.signer_name, version.signer_credentials) if p)
-            parts.append(f"Signed by {who} on {version.signed_at.date().isoformat()}")
             parts.append(
-                f"client signed {version.client_signed_on.isoformat()}"
+                self.tr("Signed by {who} on {day}").format(
+                    who=who, day=version.signed_at.date().isoformat()
+                )
+            )
+            parts.append(
+                self.tr("client signed {day}").format(day=version.client_signed_on.isoformat())
                 if version.client_signed_on
-                else "client signature not recorded"
+                else self.tr("client signature not recorded")
             )
         else:
-            parts.append("Draft (not signed)")
-        parts.append(f"plan date {version.plan_date.isoformat()}")
+            parts.append(self.tr("Draft (not signed)"))
+        parts.append(self.tr("plan date {day}").format(day=version.plan_date.isoformat()))
         in_force = self.plan.in_force if self.plan is not None else None
         if version.signed and in_force is not None and in_force.id == version.id:
-            parts.append("the version in force")
+            parts.append(self.tr("the version in force"))
         elif version.signed:
-            parts.append("an earlier version, read-only" if in_force is not None else "read-only")
+            parts.append(
+                self.tr("an earlier version, read-only")
+                if in_force is not None
+                else self.tr("read-only")
+            )
         elif in_force is not None:
-            parts.append(f"version {in_force.version_number} stays in force until this is signed")
+            parts.append(
+                self.tr("version {number} stays in force until this is signed").format(
+                    number=in_force.version_number
+                )
+            )
         self.state.setText(" · ".join(parts))
         self._show_save_status()
         self._update_actions()
 
     def _show_save_status(self) -> None:
         if not self.editable():
-            self.save_status.setText("Signed versions cannot be changed" if self.shown else "")
+            self.save_status.setText(
+                self.tr("Signed versions cannot be changed") if self.shown else ""
+            )
         elif self._saving:
-            self.save_status.setText("Saving…")
+            self.save_status.setText(self.tr("Saving…"))
         elif self.is_dirty():
-            self.save_status.setText("Unsaved changes (Ctrl+S saves)")
+            self.save_status.setText(self.tr("Unsaved changes (Ctrl+S saves)"))
         else:
-            self.save_status.setText("All changes saved")
+            self.save_status.setText(self.tr("All changes saved"))
 
     def _set_read_only(self, read_only: bool) -> None:
         for edit in (*self.item_edits.values(), self.barriers):
@@ -754,7 +791,7 @@ class SafetyPlanPane(QWidget):
                 return
             self._saving = False
             self._show_save_status()
-            self._show_errors(exc, "Not saved. Please correct what is marked below.")
+            self._show_errors(exc, self.tr("Not saved. Please correct what is marked below."))
 
         self.runner.query(
             lambda s: update_draft(s, version_id, data), done, failed, changes="safety_plans"
@@ -816,16 +853,19 @@ class SafetyPlanPane(QWidget):
         box = QMessageBox(self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Unsaved safety plan")
+        box.setWindowTitle(self.tr("Unsaved safety plan"))
         box.setText(
-            "The safety plan draft has changes that are not saved yet. Save them before going on?"
+            self.tr(
+                "The safety plan draft has changes that are not saved yet. Save them before "
+                "going on?"
+            )
         )
-        save = box.addButton("&Save", QMessageBox.ButtonRole.AcceptRole)
-        save.setAccessibleName("Save the changes")
-        drop = box.addButton("&Don't save", QMessageBox.ButtonRole.DestructiveRole)
-        drop.setAccessibleName("Drop the changes")
+        save = box.addButton(self.tr("&Save"), QMessageBox.ButtonRole.AcceptRole)
+        save.setAccessibleName(self.tr("Save the changes"))
+        drop = box.addButton(self.tr("&Don't save"), QMessageBox.ButtonRole.DestructiveRole)
+        drop.setAccessibleName(self.tr("Drop the changes"))
         stay = box.addButton(QMessageBox.StandardButton.Cancel)
-        stay.setAccessibleName("Cancel")
+        stay.setAccessibleName(self.tr("Cancel"))
         box.setDefaultButton(save)
         box.setEscapeButton(stay)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -881,7 +921,9 @@ class SafetyPlanPane(QWidget):
 
         errors = signing_errors(clean(self.collect()))
         if errors:
-            self._show_errors(errors, "Not signed yet: the plan needs what is marked below.")
+            self._show_errors(
+                errors, self.tr("Not signed yet: the plan needs what is marked below.")
+            )
             return None
         if self.is_dirty():
             self.save(then=self._ask_passphrase)
@@ -896,6 +938,7 @@ class SafetyPlanPane(QWidget):
         version_id = self.shown.id
         dialog = SignSafetyPlanDialog(self.runner, self.shown.version_number, self)
         epoch = self._epoch
+        not_signed = self.tr("Not signed.")
 
         def verified(_text: str) -> None:
             from mhsw_desktop.services.practitioner import signer_for
@@ -906,7 +949,7 @@ class SafetyPlanPane(QWidget):
             self.runner.query(
                 lambda s: sign_version(s, version_id, signer_for(s)),
                 lambda _hash: self._clear_errors(),
-                lambda exc: self._show_errors(exc, "Not signed."),
+                lambda exc: self._show_errors(exc, not_signed),
                 changes="safety_plans",
             )
 
@@ -970,10 +1013,12 @@ class SafetyPlanPane(QWidget):
 
         return ask_first(
             self,
-            "Discard draft",
-            f"Discard the draft of version {number} and everything changed in it? The "
-            "signed versions stay as they are, and its number is not used again.",
-            "&Discard",
+            self.tr("Discard draft"),
+            self.tr(
+                "Discard the draft of version {number} and everything changed in it? The "
+                "signed versions stay as they are, and its number is not used again."
+            ).format(number=number),
+            self.tr("&Discard"),
             discard,
         )
 
@@ -992,7 +1037,9 @@ class SafetyPlanPane(QWidget):
             from mhsw_desktop.ui.plan_diff_dialog import PlanDiffDialog
 
             self._open(
-                PlanDiffDialog(previous, version.version_number, changes, self, what="Safety plan")
+                PlanDiffDialog(
+                    previous, version.version_number, changes, self, what=self.tr("Safety plan")
+                )
             )
 
         self.runner.query(lambda s: diff_with_previous(s, version.id), done, self._failed)

@@ -46,8 +46,6 @@ CLIENT_FACING: frozenset[str] = frozenset(
 #: kinds whose feature is not in this version yet, and what they wait for
 NOT_YET: dict[str, str] = {
     "genogram": "family contacts and the genogram",
-    "next-steps": "next-steps sheets",
-    "resources": "resource lists for clients",
 }
 
 #: kinds that are about one client (the others cover the caseload or one day)

@@ -60,8 +60,8 @@ def _categories(row: ResourceRow, tongue: Tongue) -> str:
 
 
 #: the fields of the left column (what it is) and of the right one (how to get there)
-ABOUT = ("services", "eligibility", "languages")
-REACH = ("phone", "hours", "address", "website", "email")
+ABOUT = ("services", "eligibility", "languages", "website", "email")
+REACH = ("phone", "hours", "address")
 
 
 def _field(row: ResourceRow, name: str, tongue: Tongue, st: SheetStyles) -> list[Flowable]:

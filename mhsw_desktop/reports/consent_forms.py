@@ -636,7 +636,7 @@ def release_story(form: Form, data: FormData) -> tuple[list[Flowable], list[Flow
     ]  # fmt: skip
     story += running(form, "release", "rights.body", "rights.heading")
     story += [Spacer(1, lk.size * 0.5), *running(form, "release", "agreement")]
-    signed_on = tongue.date(fill.signed_date) if fill else ""
+    signed_on = tongue.date(fill.signed_date, "medium") if fill else ""  # a short line
     closing = signatures(form, data, representative=("release", "representative"),
                          client_on=signed_on)  # fmt: skip
     return story, closing

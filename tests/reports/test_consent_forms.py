@@ -321,7 +321,7 @@ def test_release_filled_in_from_the_clients_own_release(vault: Vault, people: Pe
     assert "400 Hospital Rd Riverbend, VT" in page and "(802) 555-0100" in page
     assert PURPOSE in page and CONSENT_TEXT in page  # as typed, markup characters and all
     assert tongue.date(TODAY + timedelta(days=300)) in page
-    assert tongue.date(TODAY - timedelta(days=2)) in page  # beside the client's signature
+    assert tongue.date(TODAY - timedelta(days=2), "medium") in page  # beside the signature
     checked = "\u2612 "
     assert page.count(checked) == 3  # attendance, diagnosis, and the substance-use box
     for category in (Category.ATTENDANCE, Category.DIAGNOSIS):
@@ -416,3 +416,14 @@ def test_cli_spanish_form_and_a_refused_release(
     assert result.returncode != 0
     assert "another client's" in result.stderr and "Traceback" not in result.stderr
     assert not refused.exists()
+
+
+def test_without_a_practitioner_profile_the_practice_is_left_to_fill_in(vault: Vault) -> None:
+    with vault.unit_of_work() as s:
+        client = add_client(s, ClientInput("Rosa", "Quispe", date(1979, 5, 6),
+                                           preferred_language="es"))  # fmt: skip
+    pdf = made(vault, "release-form", client)
+    page = text_of(pdf.data)
+    assert pdf.pages <= 2 and text("es", "common", "practice_not_set") in page
+    assert "Practitioner profile" not in page  # the hint is for the practitioner's English
+    assert text("es", "release", "from.heading") in page

@@ -262,7 +262,7 @@ def test_the_cli_imports_neither_qt_nor_reportlab(vault: tuple[Path, str]) -> No
         "from mhsw_desktop.cli import main\n"
         f"rc = main(['--vault', {str(folder)!r}, 'clients', 'list'])\n"
         "heavy = [m for m in sys.modules if m.split('.')[0] in ('PySide6', 'shiboken6', "
-        "'reportlab', 'alembic', 'zxcvbn')]\n"
+        "'reportlab', 'alembic', 'zxcvbn', 'babel', 'phonenumbers')]\n"
         "print(rc, heavy, file=sys.stderr)\n"
     )
     result = subprocess.run(

@@ -76,3 +76,31 @@ def add_client_to_old_vault(session: Session, first: str, last: str, dob: date) 
          "sort": f"{last.lower()}\x00{first.lower()}\x00"},
     )  # fmt: skip
     return client_id
+
+
+def older_vault(tmp_path: Path, monkeypatch: object, revision: str) -> Vault:
+    """A new vault made at schema ``revision`` (migrations after it left out), open.
+
+    Add rows of that era to it (``add_client_to_old_vault``), lock it, then undo
+    ``monkeypatch`` and open it again to watch the later migrations run.
+    """
+    import shutil
+
+    import pytest
+
+    import mhsw_desktop.vault.vault as vault_module
+    from mhsw_desktop.vault import schema
+
+    assert isinstance(monkeypatch, pytest.MonkeyPatch)
+    keep = schema.KNOWN_REVISIONS[: schema.KNOWN_REVISIONS.index(revision) + 1]
+    old = tmp_path / f"migrations-{revision}"
+    shutil.copytree(vault_module.MIGRATIONS, old, ignore=shutil.ignore_patterns("__pycache__"))
+    for path in (old / "versions").glob("*.py"):
+        if path.stem != "__init__" and path.stem not in keep:
+            path.unlink()
+    monkeypatch.setattr(vault_module, "MIGRATIONS", old)
+    monkeypatch.setattr(schema, "KNOWN_REVISIONS", keep)
+    monkeypatch.setattr(schema, "HEAD", revision)
+    made, _ = create_vault(tmp_path / "vault")
+    assert made.info.schema_revision == revision
+    return made

@@ -3,7 +3,6 @@ their follow-ups, the sharing guard and the accounting of disclosures."""
 
 from __future__ import annotations
 
-import shutil
 import uuid
 from dataclasses import replace
 from datetime import date, timedelta
@@ -668,22 +667,12 @@ def test_a_vault_from_0003_gains_the_care_team(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """0004_care_team: an older vault keeps its clients and gets empty care-team tables."""
-    import mhsw_desktop.vault.vault as vault_module
     from mhsw_desktop.vault import schema
-    from tests.support import PASSPHRASE, add_client_to_old_vault, create_vault
+    from tests.support import PASSPHRASE, add_client_to_old_vault, older_vault
 
     before = "0003_practice_settings"
-    keep = schema.KNOWN_REVISIONS[: schema.KNOWN_REVISIONS.index(before) + 1]
-    old = tmp_path / "migrations-0003"
-    shutil.copytree(vault_module.MIGRATIONS, old, ignore=shutil.ignore_patterns("__pycache__"))
-    for path in (old / "versions").glob("*.py"):
-        if path.stem != "__init__" and path.stem not in keep:
-            path.unlink()
-    monkeypatch.setattr(vault_module, "MIGRATIONS", old)
-    monkeypatch.setattr(schema, "KNOWN_REVISIONS", keep)
-    monkeypatch.setattr(schema, "HEAD", before)
     folder = tmp_path / "vault"
-    made, _ = create_vault(folder)
+    made = older_vault(tmp_path, monkeypatch, before)
     with made, made.unit_of_work() as session:
         assert made.info.schema_revision == before
         client = add_client_to_old_vault(session, "Ana", "González", date(1990, 2, 3))

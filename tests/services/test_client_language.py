@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -19,7 +18,7 @@ from mhsw_desktop.services.synthetic_notes import SIGNER
 from mhsw_desktop.vault import schema
 from mhsw_desktop.vault.vault import Vault
 from tests.cli.test_cli import mhsw
-from tests.support import PASSPHRASE, add_client_to_old_vault, create_vault, records_snapshot
+from tests.support import PASSPHRASE, add_client_to_old_vault, older_vault, records_snapshot
 
 ANA = ClientInput("Ana", "Ruiz", date(1988, 4, 1))
 
@@ -80,19 +79,7 @@ def test_homework_is_kept_signed_and_frozen(vault: Vault) -> None:
 def test_a_vault_from_0006_opens_with_english_for_every_client(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import mhsw_desktop.vault.vault as vault_module
-
-    before = "0006_audit_log"
-    keep = schema.KNOWN_REVISIONS[: schema.KNOWN_REVISIONS.index(before) + 1]
-    old = tmp_path / "migrations-0006"
-    shutil.copytree(vault_module.MIGRATIONS, old, ignore=shutil.ignore_patterns("__pycache__"))
-    for path in (old / "versions").glob("*.py"):
-        if path.stem != "__init__" and path.stem not in keep:
-            path.unlink()
-    monkeypatch.setattr(vault_module, "MIGRATIONS", old)
-    monkeypatch.setattr(schema, "KNOWN_REVISIONS", keep)
-    monkeypatch.setattr(schema, "HEAD", before)
-    made, _ = create_vault(tmp_path / "vault")
+    made = older_vault(tmp_path, monkeypatch, "0006_audit_log")
     with made, made.unit_of_work() as s:
         client = add_client_to_old_vault(s, "Ana", "Ruiz", date(1988, 4, 1))
     monkeypatch.undo()

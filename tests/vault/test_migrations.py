@@ -16,7 +16,7 @@ from mhsw_desktop.vault.audit import ANCHOR_NAME
 from mhsw_desktop.vault.engine import open_engine
 from mhsw_desktop.vault.keyfile import KeyFile
 from mhsw_desktop.vault.vault import DB_NAME, KEY_NAME, Vault
-from tests.support import PASSPHRASE, create_vault
+from tests.support import PASSPHRASE, older_vault
 
 
 def alembic_revisions() -> list[str]:
@@ -123,17 +123,8 @@ def test_a_profile_from_0002_keeps_every_field_and_prints_on_letter(
     )
 
     before = "0002_notes"
-    keep = schema.KNOWN_REVISIONS[: schema.KNOWN_REVISIONS.index(before) + 1]
-    old = tmp_path / "migrations-0002"
-    shutil.copytree(vault_module.MIGRATIONS, old, ignore=shutil.ignore_patterns("__pycache__"))
-    for path in (old / "versions").glob("*.py"):
-        if path.stem != "__init__" and path.stem not in keep:
-            path.unlink()
-    monkeypatch.setattr(vault_module, "MIGRATIONS", old)
-    monkeypatch.setattr(schema, "KNOWN_REVISIONS", keep)
-    monkeypatch.setattr(schema, "HEAD", before)
     folder = tmp_path / "vault"
-    vault, _ = create_vault(folder)
+    vault = older_vault(tmp_path, monkeypatch, before)
     with vault, vault.engine.begin() as conn:
         assert vault.info.schema_revision == before
         conn.exec_driver_sql(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -193,11 +193,16 @@ def _wait_showing_progress(future: Future[Any]) -> None:
         wait([future])
         return
     dialog = QProgressDialog(
-        "Locking: finishing today's backup and the work in progress…", "", 0, 0
+        QCoreApplication.translate(
+            "OperationRunner", "Locking: finishing today's backup and the work in progress…"
+        ),
+        "",
+        0,
+        0,
     )
     dialog.setObjectName("locking_progress")
-    dialog.setWindowTitle("Locking")
-    dialog.setAccessibleName("Locking the vault")
+    dialog.setWindowTitle(QCoreApplication.translate("OperationRunner", "Locking"))
+    dialog.setAccessibleName(QCoreApplication.translate("OperationRunner", "Locking the vault"))
     dialog.setCancelButton(None)
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
     dialog.setMinimumDuration(0)
@@ -229,7 +234,8 @@ def _lock_stray_vault(future: Future[Any]) -> None:
 
 def user_message(exc: BaseException) -> str:
     """Words to show for an operation's failure: a known error's own message, or a
-    neutral sentence for a bug (whose text may hold record data, so it is not shown)."""
+    neutral sentence for a bug (whose text may hold record data, so it is not shown). A
+    known error's message is the service's, in English."""
     from mhsw_desktop.errors import UserFacingError
 
     if isinstance(exc, UserFacingError):
@@ -239,7 +245,8 @@ def user_message(exc: BaseException) -> str:
     if is_corruption(exc):
         return str(corruption_error(exc))  # type: ignore[arg-type]
     log.error("unexpected failure in an operation: %s", type(exc).__name__)
-    return (
-        f"Something went wrong inside MHSW Desktop ({type(exc).__name__}). "
-        "Nothing was saved by this step. Please try again, and report it if it repeats."
-    )
+    return QCoreApplication.translate(
+        "OperationRunner",
+        "Something went wrong inside MHSW Desktop ({error}). Nothing was saved by this step. "
+        "Please try again, and report it if it repeats.",
+    ).format(error=type(exc).__name__)

@@ -26,15 +26,37 @@ from mhsw_desktop.domain.measure_defs import DEFINITIONS
 from mhsw_desktop.domain.plans import PLAN_LIMITS, GoalStatus
 from mhsw_desktop.ui.date_edit import OptionalDateEdit
 from mhsw_desktop.ui.operations import OperationRunner, user_message
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 from mhsw_desktop.ui.widgets import accept_cancel, busy_bar, error_label
 
-#: what each kind of item is called in the dialog's title
+#: each kind of item: the dialog's title when adding and when editing, and what its text
+#: field is called (source text, shown through tr())
 TITLES = {
-    "version": "Plan details",
-    "problem": "problem",
-    "goal": "goal",
-    "objective": "objective",
-    "intervention": "intervention",
+    "version": (
+        QT_TRANSLATE_NOOP("PlanItemDialog", "Plan details"),
+        QT_TRANSLATE_NOOP("PlanItemDialog", "Plan details"),
+        QT_TRANSLATE_NOOP("PlanItemDialog", "Summary"),
+    ),
+    "problem": (
+        QT_TRANSLATE_NOOP("PlanItemDialog", "Add problem"),
+        QT_TRANSLATE_NOOP("PlanItemDialog", "Edit problem"),
+        QT_TRANSLATE_NOOP("PlanItemDialog", "Problem"),
+    ),
+    "goal": (
+        QT_TRANSLATE_NOOP("PlanItemDialog", "Add goal"),
+        QT_TRANSLATE_NOOP("PlanItemDialog", "Edit goal"),
+        QT_TRANSLATE_NOOP("PlanItemDialog", "Goal"),
+    ),
+    "objective": (
+        QT_TRANSLATE_NOOP("PlanItemDialog", "Add objective"),
+        QT_TRANSLATE_NOOP("PlanItemDialog", "Edit objective"),
+        QT_TRANSLATE_NOOP("PlanItemDialog", "Objective"),
+    ),
+    "intervention": (
+        QT_TRANSLATE_NOOP("PlanItemDialog", "Add intervention"),
+        QT_TRANSLATE_NOOP("PlanItemDialog", "Edit intervention"),
+        QT_TRANSLATE_NOOP("PlanItemDialog", "Intervention"),
+    ),
 }
 _LIMIT_KEY = {"version": "summary", "problem": "problem", "goal": "goal",
               "objective": "objective", "intervention": "intervention"}  # fmt: skip
@@ -69,18 +91,20 @@ class PlanItemDialog(QDialog):
         self.parent_id = parent_id
         self._busy = False
         self.setObjectName("plan_item_dialog")
-        name = TITLES[kind]
-        self.setWindowTitle(name if kind == "version" else f"{'Edit' if item else 'Add'} {name}")
+        add_title, edit_title, field_name = TITLES[kind]
+        self.setWindowTitle(self.tr(edit_title if item else add_title))
         form = QFormLayout()
         self.text = QPlainTextEdit(self)
         self.text.setTabChangesFocus(True)
         self.text.setObjectName("description")
-        self.text.setAccessibleName("Summary" if kind == "version" else f"{name.capitalize()}")
+        self.text.setAccessibleName(self.tr(field_name))
         self.text.setPlainText(
             (item.summary if kind == "version" else item.description) if item else ""
         )
         self.text.setMinimumHeight(self.fontMetrics().height() * 4)
-        self._add(form, "Summa&ry:" if kind == "version" else "&Description:", self.text)
+        self._add(
+            form, self.tr("Summa&ry:") if kind == "version" else self.tr("&Description:"), self.text
+        )
         self.plan_date = self.review_date = self.target_date = None
         self.status: QComboBox | None = None
         self.measure: QComboBox | None = None
@@ -90,56 +114,65 @@ class PlanItemDialog(QDialog):
         self.diagnosis: QComboBox | None = None
         if kind == "version":
             self.plan_date = OptionalDateEdit(item.plan_date if item else date.today(), self)
-            self.plan_date.setAccessibleName("Plan date")
-            self._add(form, "&Plan date:", self.plan_date)
+            self.plan_date.setAccessibleName(self.tr("Plan date"))
+            self._add(form, self.tr("&Plan date:"), self.plan_date)
             self.review_date = OptionalDateEdit(item.review_date if item else None, self)
-            self.review_date.setAccessibleName("Review date")
-            self._add(form, "Re&view by:", self.review_date)
+            self.review_date.setAccessibleName(self.tr("Review date"))
+            self._add(form, self.tr("Re&view by:"), self.review_date)
         if kind == "problem":
-            self.diagnosis = self._combo("Related diagnosis", [(None, "None"), *diagnoses],
-                                         item.diagnosis_id if item else None)  # fmt: skip
-            self._add(form, "Related dia&gnosis:", self.diagnosis)
+            self.diagnosis = self._combo(
+                self.tr("Related diagnosis"),
+                [(None, self.tr("None")), *diagnoses],
+                item.diagnosis_id if item else None,
+            )
+            self._add(form, self.tr("Related dia&gnosis:"), self.diagnosis)
         if kind == "goal":
-            measures: list[tuple[str | None, str]] = [(None, "Not measured by a questionnaire")]
+            measures: list[tuple[str | None, str]] = [
+                (None, self.tr("Not measured by a questionnaire"))
+            ]
             measures += [(d.key, d.name) for d in DEFINITIONS]
             current = item.measure_kind if item and item.measure_kind else None
-            self.measure = self._combo("Measured by", measures, current)
-            self._add(form, "&Measured by:", self.measure)
+            self.measure = self._combo(self.tr("Measured by"), measures, current)
+            self._add(form, self.tr("&Measured by:"), self.measure)
             self.target = QSpinBox(self)
             self.target.setRange(-1, 1000)
-            self.target.setSpecialValueText("No target score")
+            self.target.setSpecialValueText(self.tr("No target score"))
             self.target.setValue(
                 item.target_score if item and item.target_score is not None else -1
             )
-            self.target.setAccessibleName("Target score (at or below)")
-            self._add(form, "&Target score:", self.target)
+            self.target.setAccessibleName(self.tr("Target score (at or below)"))
+            self._add(form, self.tr("&Target score:"), self.target)
         if kind in ("goal", "objective"):
             statuses = [(s, s.label) for s in GoalStatus]
-            self.status = self._combo("Status", statuses, item.status if item else None)
-            self._add(form, "&Status:", self.status)
+            self.status = self._combo(self.tr("Status"), statuses, item.status if item else None)
+            self._add(form, self.tr("&Status:"), self.status)
         if kind == "objective":
             default = date.today() + timedelta(days=30)
             self.target_date = OptionalDateEdit(item.target_date if item else default, self)
-            self.target_date.setAccessibleName("Target date")
-            self._add(form, "Target d&ate:", self.target_date)
+            self.target_date.setAccessibleName(self.tr("Target date"))
+            self._add(form, self.tr("Target d&ate:"), self.target_date)
         if kind == "intervention":
-            self.responsible = self._line("Who is responsible", item.responsible if item else "",
-                                          PLAN_LIMITS["responsible"])  # fmt: skip
-            self.responsible.setPlaceholderText("Clinician, Client, Psychiatrist…")
-            self._add(form, "&Who is responsible:", self.responsible)
-            self.frequency = self._line("How often", item.frequency if item else "",
-                                        PLAN_LIMITS["frequency"])  # fmt: skip
-            self.frequency.setPlaceholderText("Weekly, Daily, Each session…")
-            self._add(form, "How o&ften:", self.frequency)
+            self.responsible = self._line(
+                self.tr("Who is responsible"),
+                item.responsible if item else "",
+                PLAN_LIMITS["responsible"],
+            )
+            self.responsible.setPlaceholderText(self.tr("Clinician, Client, Psychiatrist…"))
+            self._add(form, self.tr("&Who is responsible:"), self.responsible)
+            self.frequency = self._line(
+                self.tr("How often"), item.frequency if item else "", PLAN_LIMITS["frequency"]
+            )
+            self.frequency.setPlaceholderText(self.tr("Weekly, Daily, Each session…"))
+            self._add(form, self.tr("How o&ften:"), self.frequency)
             self.objective = self._combo(
-                "Serves objective",
-                [(None, "The goal as a whole"), *objectives],
+                self.tr("Serves objective"),
+                [(None, self.tr("The goal as a whole")), *objectives],
                 item.objective_id if item else None,
             )
-            self._add(form, "Serves o&bjective:", self.objective)
+            self._add(form, self.tr("Serves o&bjective:"), self.objective)
         self.error = error_label(self)
         self.busy = busy_bar(self)
-        self.buttons, self.ok = accept_cancel(self, "&Save", "Save", self.save)
+        self.buttons, self.ok = accept_cancel(self, self.tr("&Save"), self.tr("Save"), self.save)
         self.ok.setDefault(True)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -173,7 +206,11 @@ class PlanItemDialog(QDialog):
         limit = PLAN_LIMITS[_LIMIT_KEY[self.kind]]
         length = len(self.text.toPlainText())
         self.error.setText(
-            f"The text is {length} characters long; at most {limit} fit." if length > limit else ""
+            self.tr("The text is {length} characters long; at most {limit} fit.").format(
+                length=length, limit=limit
+            )
+            if length > limit
+            else ""
         )
 
     # -- saving --------------------------------------------------------------------------
@@ -188,7 +225,7 @@ class PlanItemDialog(QDialog):
             assert self.plan_date is not None and self.review_date is not None
             plan_date = self.plan_date.value()
             if plan_date is None:
-                raise_later = {"plan_date": "is required"}
+                raise_later = {"plan_date": self.tr("is required")}
                 return lambda _s: _refuse(raise_later)
             data = tp.VersionInput(plan_date, self.review_date.value(), text)
             return lambda s: tp.update_version(s, item_id, data)

@@ -53,68 +53,82 @@ class TemplateDialog(QDialog):
         super().__init__(parent)
         self.runner = runner
         self.templates: list[Any] = []
-        self.setWindowTitle("Note templates")
+        self.setWindowTitle(self.tr("Note templates"))
         self.setObjectName("template_dialog")
         intro = plain_label(
-            "Add a template of your own, or change one you added. Notes already written keep "
-            "the template they were written with. Built-in templates (SOAP, DAP, BIRP, GIRP, "
-            "free-form) cannot be changed, but a new template can start from one.",
+            self.tr(
+                "Add a template of your own, or change one you added. Notes already written "
+                "keep the template they were written with. Built-in templates (SOAP, DAP, BIRP, "
+                "GIRP, free-form) cannot be changed, but a new template can start from one."
+            ),
             self,
         )
         intro.setWordWrap(True)
         self.choice = QComboBox(self)
-        self.choice.setAccessibleName("Template to edit")
+        self.choice.setAccessibleName(self.tr("Template to edit"))
         self.start_from = QComboBox(self)
-        self.start_from.setAccessibleName("Start from template")
+        self.start_from.setAccessibleName(self.tr("Start from template"))
         self.name = QLineEdit(self)
         self.name.setMaxLength(80)
-        self.name.setAccessibleName("Template name")
+        self.name.setAccessibleName(self.tr("Template name"))
         self.description = QLineEdit(self)
         self.description.setMaxLength(300)
-        self.description.setAccessibleName("Template description")
+        self.description.setAccessibleName(self.tr("Template description"))
         form = QFormLayout()
         for text, widget in (
-            ("&Template:", self.choice),
-            ("Start &from:", self.start_from),
-            ("&Name:", self.name),
-            ("&Description:", self.description),
+            (self.tr("&Template:"), self.choice),
+            (self.tr("Start &from:"), self.start_from),
+            (self.tr("&Name:"), self.name),
+            (self.tr("&Description:"), self.description),
         ):
             label = QLabel(text, self)
             label.setBuddy(widget)
             form.addRow(label, widget)
 
         self.sections = QTableWidget(0, 3, self)
-        self.sections.setAccessibleName("Sections of the template")
-        self.sections.setHorizontalHeaderLabels(["Section title", "Prompt", "Required"])
+        self.sections.setAccessibleName(self.tr("Sections of the template"))
+        self.sections.setHorizontalHeaderLabels(
+            [self.tr("Section title"), self.tr("Prompt"), self.tr("Required")]
+        )
         self.sections.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.sections.setTabKeyNavigation(False)
         header = self.sections.horizontalHeader()
-        header.setAccessibleName("Section columns")
-        self.sections.verticalHeader().setAccessibleName("Section numbers")
+        header.setAccessibleName(self.tr("Section columns"))
+        self.sections.verticalHeader().setAccessibleName(self.tr("Section numbers"))
         header.setSectionResizeMode(PROMPT, QHeaderView.ResizeMode.Stretch)
         header.resizeSection(TITLE, self.fontMetrics().averageCharWidth() * 24)
         buttons_row = QHBoxLayout()
-        self.add_section = self._button("&Add section", "Add a section", self._add_row)
-        self.remove_section = self._button("&Remove section", "Remove the section", self._remove)
-        self.move_up = self._button("Move &up", "Move the section up", lambda: self._move(-1))
-        self.move_down = self._button("Move do&wn", "Move the section down", lambda: self._move(1))
+        self.add_section = self._button(
+            self.tr("&Add section"), self.tr("Add a section"), self._add_row
+        )
+        self.remove_section = self._button(
+            self.tr("&Remove section"), self.tr("Remove the section"), self._remove
+        )
+        self.move_up = self._button(
+            self.tr("Move &up"), self.tr("Move the section up"), lambda: self._move(-1)
+        )
+        self.move_down = self._button(
+            self.tr("Move do&wn"), self.tr("Move the section down"), lambda: self._move(1)
+        )
         for button in (self.add_section, self.remove_section, self.move_up, self.move_down):
             buttons_row.addWidget(button)
         buttons_row.addStretch(1)
 
         self.error = error_label(self)
         self.buttons = QDialogButtonBox(self)
-        self.save_button = self.buttons.addButton("&Save", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setAccessibleName("Save template")
+        self.save_button = self.buttons.addButton(
+            self.tr("&Save"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        self.save_button.setAccessibleName(self.tr("Save template"))
         close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        close.setAccessibleName("Close")
+        close.setAccessibleName(self.tr("Close"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
-        sections_label = QLabel("Sections (in the order the note shows them):", self)
+        sections_label = QLabel(self.tr("Sections (in the order the note shows them):"), self)
         layout.addWidget(sections_label)
         layout.addWidget(self.sections, 1)
         layout.addLayout(buttons_row)
@@ -141,8 +155,8 @@ class TemplateDialog(QDialog):
             for combo in (self.choice, self.start_from):
                 combo.blockSignals(True)
                 combo.clear()
-            self.choice.addItem("New template", NEW)
-            self.start_from.addItem("(blank)", "")
+            self.choice.addItem(self.tr("New template"), NEW)
+            self.start_from.addItem(self.tr("(blank)"), "")
             for template in templates:
                 self.start_from.addItem(template.name, template.key)
                 if not template.builtin:

@@ -5,9 +5,10 @@ unexpectedly."""
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QDate, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -23,29 +24,40 @@ from mhsw_desktop.ui.plan_reviews_box import PlanReviewsBox
 from mhsw_desktop.ui.record_model import RecordTableModel
 from mhsw_desktop.ui.record_view import RecordTableView
 from mhsw_desktop.ui.release_model import ATTENTION_COLUMNS, StatusTableModel
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP, interface_locale
 from mhsw_desktop.ui.widgets import plain_label, scaled_font
 
 
-def _age(days: int) -> str:
-    if days <= 0:
-        return "today"
-    return "1 day" if days == 1 else f"{days} days"
+class TodayWords(QObject):
+    """The cells' words, in a QObject so that ``self.tr(text, "", n)`` gives the day
+    count its plural forms (lupdate marks a ``translate()`` with a count as singular)."""
+
+    def age(self, days: int) -> str:
+        if days <= 0:
+            return self.tr("today")
+        return self.tr("1 day") if days == 1 else self.tr("%n days", "", days)
+
+    def due(self, row: Any) -> str:
+        if row.overdue:
+            return self.tr("Overdue since {day}").format(day=row.due_date.isoformat())
+        return self.tr("Today")
 
 
-def _due(row: Any) -> str:
-    return f"Overdue since {row.due_date.isoformat()}" if row.overdue else "Today"
+@cache
+def _words() -> TodayWords:
+    return TodayWords()
 
 
 TASK_COLUMNS = (
-    ("Done", lambda r: ""),
-    ("Task", lambda r: r.title),
-    ("Due", _due),
-    ("Client", lambda r: r.client_name),
+    (QT_TRANSLATE_NOOP("Columns", "Done"), lambda r: ""),
+    (QT_TRANSLATE_NOOP("Columns", "Task"), lambda r: r.title),
+    (QT_TRANSLATE_NOOP("Columns", "Due"), lambda r: _words().due(r)),
+    (QT_TRANSLATE_NOOP("Columns", "Client"), lambda r: r.client_name),
 )
 UNSIGNED_COLUMNS = (
-    ("Client", lambda r: r.client_name),
-    ("Session", lambda r: r.session_date.isoformat()),
-    ("Age", lambda r: _age(r.age_days)),
+    (QT_TRANSLATE_NOOP("Columns", "Client"), lambda r: r.client_name),
+    (QT_TRANSLATE_NOOP("Columns", "Session"), lambda r: r.session_date.isoformat()),
+    (QT_TRANSLATE_NOOP("Columns", "Age"), lambda r: _words().age(r.age_days)),
 )
 
 
@@ -68,9 +80,9 @@ class TodayView(QWidget):
         self.runner = runner
         self._loading = False
         self._again = False
-        self.heading = plain_label("Today", self)
+        self.heading = plain_label(self.tr("Today"), self)
         self.heading.setFont(scaled_font(self.font(), 1.5, bold=True))
-        self.heading.setAccessibleName("Today")
+        self.heading.setAccessibleName(self.tr("Today"))
 
         self.tasks = RecordTableModel(
             TASK_COLUMNS,
@@ -79,7 +91,7 @@ class TodayView(QWidget):
             is_checked=lambda r: r.completed_at is not None,
             on_check=self._complete,
         )
-        self.task_table = RecordTableView(self.tasks, "Tasks due today and overdue", self)
+        self.task_table = RecordTableView(self.tasks, self.tr("Tasks due today and overdue"), self)
         self.task_table.setObjectName("today_tasks")
         self.task_table.open_requested.connect(self._open_task)
         chars = self.fontMetrics().averageCharWidth()
@@ -89,11 +101,11 @@ class TodayView(QWidget):
         # The task's words matter most: its column takes the spare width.
         header.setStretchLastSection(False)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.add_task = QPushButton("Add &task…", self)
-        self.add_task.setAccessibleName("Add task")
+        self.add_task = QPushButton(self.tr("Add &task…"), self)
+        self.add_task.setAccessibleName(self.tr("Add task"))
         self.add_task.clicked.connect(self.add_task_requested)
-        self.tasks_empty = plain_label("Nothing due today and nothing overdue.", self)
-        task_box = QGroupBox("Tasks due today and overdue", self)
+        self.tasks_empty = plain_label(self.tr("Nothing due today and nothing overdue."), self)
+        task_box = QGroupBox(self.tr("Tasks due today and overdue"), self)
         task_layout = QVBoxLayout(task_box)
         task_layout.addWidget(self.task_table, 1)
         task_layout.addWidget(self.tasks_empty)
@@ -103,29 +115,29 @@ class TodayView(QWidget):
         task_layout.addLayout(row)
 
         self.unsigned = RecordTableModel(UNSIGNED_COLUMNS, self)
-        self.unsigned_table = RecordTableView(self.unsigned, "Notes to finish", self)
+        self.unsigned_table = RecordTableView(self.unsigned, self.tr("Notes to finish"), self)
         self.unsigned_table.setObjectName("notes_to_finish")
         self.unsigned_table.open_requested.connect(lambda r: self.open_note_requested.emit(r.id))
         self.unsigned_table.horizontalHeader().resizeSection(0, chars * 34)
-        self.unsigned_empty = plain_label("Every note is signed.", self)
-        unsigned_box = QGroupBox("Notes to finish (oldest first)", self)
+        self.unsigned_empty = plain_label(self.tr("Every note is signed."), self)
+        unsigned_box = QGroupBox(self.tr("Notes to finish (oldest first)"), self)
         unsigned_layout = QVBoxLayout(unsigned_box)
         unsigned_layout.addWidget(self.unsigned_table, 1)
         unsigned_layout.addWidget(self.unsigned_empty)
 
         self.recovered = RecordTableModel(UNSIGNED_COLUMNS[:2], self)
-        self.recovered_table = RecordTableView(self.recovered, "Recovered drafts", self)
+        self.recovered_table = RecordTableView(self.recovered, self.tr("Recovered drafts"), self)
         self.recovered_table.setObjectName("recovered_drafts")
         self.recovered_table.open_requested.connect(lambda r: self.open_note_requested.emit(r.id))
         self.recovered_table.horizontalHeader().resizeSection(0, chars * 34)
         self.recovered_box = QGroupBox(
-            "Recovered drafts (open in an editor when the app last closed)", self
+            self.tr("Recovered drafts (open in an editor when the app last closed)"), self
         )
         recovered_layout = QVBoxLayout(self.recovered_box)
         recovered_layout.addWidget(self.recovered_table)
 
         self.releases = StatusTableModel(ATTENTION_COLUMNS, 2, parent=self)
-        self.release_table = RecordTableView(self.releases, "Releases to renew", self)
+        self.release_table = RecordTableView(self.releases, self.tr("Releases to renew"), self)
         self.release_table.setObjectName("releases_to_renew")
         self.release_table.open_requested.connect(
             lambda r: self.open_care_team_requested.emit(r.client_id, r.id)
@@ -133,7 +145,7 @@ class TodayView(QWidget):
         for column, width in ((0, 34), (1, 40), (2, 26)):
             self.release_table.horizontalHeader().resizeSection(column, chars * width)
         self.releases_box = QGroupBox(
-            "Releases of information expiring or expired (renew or close them)", self
+            self.tr("Releases of information expiring or expired (renew or close them)"), self
         )
         releases_layout = QVBoxLayout(self.releases_box)
         releases_layout.addWidget(self.release_table)
@@ -182,7 +194,11 @@ class TodayView(QWidget):
         self.releases.set_rows(releases)
         self._loading = False
         today = date.today()
-        self.heading.setText(f"Today — {today:%A} {today.day} {today:%B %Y}")
+        #: a Qt date format (dddd: the weekday, MMMM: the month), here "Wednesday 2 December 2026"
+        when = interface_locale().toString(
+            QDate(today.year, today.month, today.day), self.tr("dddd d MMMM yyyy")
+        )
+        self.heading.setText(self.tr("Today — {date}").format(date=when))
         self.tasks.set_rows([*summary.overdue, *summary.due_today])
         self.unsigned.set_rows(summary.unsigned_notes)
         self.recovered.set_rows(summary.recovered_drafts)
@@ -204,7 +220,7 @@ class TodayView(QWidget):
         """Drop everything shown (on lock)."""
         self._loading = False
         self._again = False
-        self.heading.setText("Today")
+        self.heading.setText(self.tr("Today"))
         self.tasks.clear()
         self.unsigned.clear()
         self.recovered.clear()

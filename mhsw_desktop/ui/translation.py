@@ -20,6 +20,8 @@ APP_PREFIX = "mhsw"
 #: Translators installed by ``install_translators``; Qt keeps only a pointer, so the
 #: Python objects are held here for as long as they are installed.
 _installed: list[QTranslator] = []
+#: the language of the installed app translation (None: the interface is as written)
+_language: str | None = None
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
@@ -27,6 +29,12 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
     built at import, translated where shown with ``QCoreApplication.translate(context, …)``
     (PySide6's own is typed as returning ``object``)."""
     return text
+
+
+def interface_locale() -> QLocale:
+    """The locale the interface is shown in, for the names of days and months in its
+    sentences: the installed translation's language, else C (English, as written)."""
+    return QLocale.c() if _language is None else QLocale(_language)
 
 
 def translations_dir() -> Path:
@@ -71,6 +79,7 @@ def install_translators(
     ``qt_folder`` point elsewhere than ``translations_dir()`` and Qt's own folder, for
     tests. Nothing is stored: the choice follows the system language at each start.
     """
+    global _language
     remove_translators(app)
     locale = QLocale.system() if locale is None else locale
     wanted = (
@@ -89,11 +98,15 @@ def install_translators(
             log.warning("could not install the translation %s", path.name)
             continue
         _installed.append(translator)
+        if prefix == APP_PREFIX:
+            _language = path.stem.removeprefix(f"{APP_PREFIX}_")
     return list(_installed)
 
 
 def remove_translators(app: QCoreApplication) -> None:
     """Uninstall what ``install_translators`` installed: the interface reads as written."""
+    global _language
+    _language = None
     while _installed:
         translator = _installed.pop()
         app.removeTranslator(translator)

@@ -58,6 +58,10 @@ INK = colors.HexColor("#1f2933")
 MUTED = colors.HexColor("#52606d")
 RULE = colors.HexColor("#9aa5b1")
 SHADE = colors.HexColor("#eef1f4")
+#: the client documents' accent and the fill of their calm boxes: a quiet blue that
+#: prints well in grey
+ACCENT = colors.HexColor("#2d5f73")
+CALM = colors.HexColor("#e8f0f3")
 MARGIN = 1.8 * cm
 BOTTOM_MARGIN = MARGIN + 0.4 * cm
 FOOTER_Y = BOTTOM_MARGIN - 0.9 * cm

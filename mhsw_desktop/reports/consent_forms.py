@@ -37,7 +37,9 @@ from mhsw_desktop.domain.care_team import Category
 from mhsw_desktop.domain.language import text
 from mhsw_desktop.errors import NotFoundError, UserFacingError, ValidationError
 from mhsw_desktop.reports.base import (
+    ACCENT,
     BOLD,
+    CALM,
     FONT,
     INK,
     MUTED,
@@ -97,8 +99,6 @@ BILINGUAL_SIZES = (10.5, 10.0, 9.5, 9.0)
 #: how many pages each form should take (a bilingual copy may take one more)
 PAGES = {"treatment-consent-form": 2, "telehealth-consent-form": 2, "release-form": 2}
 
-ACCENT = colors.HexColor("#2d5f73")
-CALM = colors.HexColor("#e8f0f3")
 SECOND = colors.HexColor(SECOND_COLOR)
 UNCHECKED = "\u2610"
 CHECKED = "\u2612"

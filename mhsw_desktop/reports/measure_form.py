@@ -27,7 +27,9 @@ from mhsw_desktop.domain.care_team import Category
 from mhsw_desktop.domain.measure_defs import MeasureDefinition, definition
 from mhsw_desktop.errors import NotFoundError, ValidationError
 from mhsw_desktop.reports.base import (
+    ACCENT,
     BOLD,
+    CALM,
     FONT,
     INK,
     ITALIC,
@@ -44,17 +46,16 @@ from mhsw_desktop.reports.base import (
     table_style,
 )
 from mhsw_desktop.reports.make import Builder, ReportRequest
-from mhsw_desktop.reports.tongue import Tongue
+from mhsw_desktop.reports.tongue import SECOND_COLOR, Tongue
 from mhsw_desktop.services.report_data import PracticeHeader, client_facts, practice_header
 
 FAMILY = "measures"
 #: the report kind of each printable measure
 FORM_KINDS = {"phq9-form": "phq9", "gad7-form": "gad7"}
 #: the quiet colour of the English under the client's language (as Tongue.pair uses)
-SECOND = colors.HexColor("#52606d")
+SECOND = colors.HexColor(SECOND_COLOR)
 #: the tint of a ticked box
-TICKED = colors.HexColor("#e8f0f3")
-ACCENT = colors.HexColor("#2d5f73")
+TICKED = CALM
 #: the sizes of type tried, largest first, until the form fits one page
 SCALES = (1.1, 1.05, 1.0, 0.95, 0.9, 0.85, 0.8, 0.75)
 

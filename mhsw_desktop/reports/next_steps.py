@@ -18,7 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
@@ -28,7 +27,9 @@ from sqlalchemy.orm import Session
 
 from mhsw_desktop.domain.care_team import Category
 from mhsw_desktop.reports.base import (
+    ACCENT,
     BOLD,
+    CALM,
     FONT,
     INK,
     MUTED,
@@ -49,9 +50,6 @@ from mhsw_desktop.services.report_data import PracticeHeader
 from mhsw_desktop.services.safety_plans import Contact
 
 FAMILY = "next_steps"
-#: a quiet blue that prints well in grey (as on the safety plan)
-ACCENT = colors.HexColor("#2d5f73")
-CALM = colors.HexColor("#e8f0f3")
 #: the sheet is tried at these sizes, in order, until it fits one page
 SCALES = (1.0, 0.94, 0.88, 0.82)
 #: ruled lines to write on when there is no homework

@@ -19,10 +19,9 @@ from sqlalchemy.orm import Session
 
 from mhsw_desktop.domain.care_team import Category
 from mhsw_desktop.domain.language import text
-from mhsw_desktop.reports.base import RULE, Pdf, ReportDocument, para, render, table_style
+from mhsw_desktop.reports.base import ACCENT, RULE, Pdf, ReportDocument, para, render, table_style
 from mhsw_desktop.reports.make import Builder, ReportRequest
 from mhsw_desktop.reports.next_steps import (
-    ACCENT,
     SheetStyles,
     help_box,
     opening,

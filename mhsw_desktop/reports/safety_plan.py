@@ -19,7 +19,9 @@ from reportlab.lib.units import cm
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 
 from mhsw_desktop.reports.base import (
+    ACCENT,
     BOLD,
+    CALM,
     FONT,
     INK,
     MUTED,
@@ -49,9 +51,6 @@ from mhsw_desktop.services.safety_plans import (
 TITLE = "My safety plan"
 #: the texts of this document and of the wallet card (``resources/i18n/*/safety_plan.json``)
 TEXTS = "safety_plan"
-#: the accent of the numbers and the crisis box: a quiet blue that prints well in grey
-ACCENT = colors.HexColor("#2d5f73")
-CALM = colors.HexColor("#e8f0f3")
 DRAFT_EDGE = colors.HexColor("#b7791f")
 DRAFT_FILL = colors.HexColor("#fdf6e7")
 #: the body type: large enough to read in distress, without looking like a poster

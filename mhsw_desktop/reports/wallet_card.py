@@ -25,7 +25,9 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from mhsw_desktop.reports.base import (
+    ACCENT,
     BOLD,
+    CALM,
     FONT,
     FOOTER_Y,
     INK,
@@ -64,8 +66,6 @@ BLANK = 3
 #: an entry longer than this many lines is shortened with an ellipsis
 ENTRY_LINES = 2
 MORE = "…see your full plan"
-ACCENT = colors.HexColor("#2d5f73")
-CALM = colors.HexColor("#e8f0f3")
 
 
 @dataclass(frozen=True)

@@ -403,7 +403,7 @@ class ReportDocument(BaseDocTemplate):
         """The top of a report's first page: the practice header and the title."""
         return [
             PageMark(titled=True, running=running),
-            practice_block(self.practice, st, self.content_width),
+            practice_block(self.practice, st, self.content_width, self.tongue),
             Spacer(1, 0.2 * cm),
             Paragraph(para(title), st.title),
         ]

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 from mhsw_desktop.ui.client_model import (
     ID_ROLE,
     NAME,
-    STATUS_CHOICES,
     ClientFilterProxy,
     ClientTableModel,
+    status_choices,
 )
 from mhsw_desktop.ui.operations import OperationRunner, user_message
 
@@ -76,8 +76,7 @@ class ClientListPane(QWidget):
         self.status = QComboBox(self)
         self.status.setAccessibleName(self.tr("Which clients to show"))
         self.status.setObjectName("status_filter")
-        # the labels are client_model's (translated there once it marks them)
-        for key, label, _statuses in STATUS_CHOICES:
+        for key, label, _statuses in status_choices():
             self.status.addItem(label, key)
         status_label = QLabel(self.tr("&Show:"), self)
         status_label.setBuddy(self.status)

@@ -82,11 +82,11 @@ class ReferralsPane(QWidget):
         for spec in REFERRAL_ACTIONS:
             action = make_action(spec, self)
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            action.setIconText(spec.text)
+            action.setIconText(action.text())  # a tool button shows it, mnemonic and all
             self.actions_by_id[spec.id] = action
             button = QToolButton(self)
             button.setDefaultAction(action)
-            button.setAccessibleName(spec.accessible_name)
+            button.setAccessibleName(action.toolTip())  # the spec's accessible name
             button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
             button.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
             self.buttons[spec.id] = button

@@ -84,6 +84,10 @@ EVENT_COLUMNS: tuple[Column, ...] = (
 )
 
 
+#: the questionnaires with a printed form (``mhsw report phq9-form|gad7-form``)
+PRINTABLE = frozenset({"phq9", "gad7"})
+
+
 class MeasureAlertBanner(QFrame):
     """The client's open measure alerts, in words, with what to do about them."""
 
@@ -140,6 +144,8 @@ class MeasuresPane(QWidget):
     problem = Signal(str)
     #: client id: open (or start) the client's safety plan
     safety_plan_requested = Signal(object)
+    #: a ReportRequest: the printed form of the selected measure (or a blank one)
+    report_requested = Signal(object)
 
     def __init__(self, runner: OperationRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -173,7 +179,19 @@ class MeasuresPane(QWidget):
         top.addWidget(kind_label)
         top.addWidget(self.kind, 1)
         top.addWidget(self.new_measure)
+        self.print_form = self._button(
+            self.tr("Print fo&rm…"),
+            self.tr("Print the questionnaire: the selected one as answered, or a blank one"),
+            self._print_form,
+        )
+        self.print_form.setToolTip(
+            self.tr(
+                "The PHQ-9 or GAD-7 as the client answered it (the one selected below), or "
+                "a blank form to fill in, in the client's language"
+            )
+        )
         top.addWidget(self.add_event)
+        top.addWidget(self.print_form)
         top.addWidget(self.delete_measure)
         self.change = plain_label("", self)
         self.change.setWordWrap(True)
@@ -275,6 +293,7 @@ class MeasuresPane(QWidget):
         d = definition(kind)
         self.new_measure.setText(self.tr("Ne&w {name}…").format(name=d.name))
         self.new_measure.setAccessibleName(self.tr("New {name}").format(name=d.name))
+        self.print_form.setEnabled(self.client_id is not None and kind in PRINTABLE)
         if self.client_id is None:
             return
         selected = self.history_table.current_record()
@@ -401,6 +420,26 @@ class MeasuresPane(QWidget):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.finished.connect(lambda _r: box.clickedButton() is yes and on_yes())
         box.open()
+
+    def _print_form(self) -> None:
+        """The selected PHQ-9 or GAD-7 as answered; with none selected, a blank form of the
+        questionnaire chosen above (only those two have printed forms)."""
+        from mhsw_desktop.reports.make import ReportRequest
+
+        if self.client_id is None:
+            return
+        row = self.history_table.current_record()
+        kind = self.current_kind()
+        if kind not in PRINTABLE:
+            self.problem.emit(self.tr("Only the PHQ-9 and GAD-7 have printed forms."))
+            return
+        self.report_requested.emit(
+            ReportRequest(
+                f"{kind}-form",
+                client_id=self.client_id,
+                measure_id=row.id if row is not None else None,
+            )
+        )
 
     def _delete_measure(self) -> None:
         row = self.history_table.current_record()

@@ -10,11 +10,18 @@ of strings gone from the code are dropped (``-no-obsolete``). Every ``mhsw_*.ts`
 already there is refreshed, and ``mhsw_es.ts`` is made if missing. ``--release`` then
 runs pyside6-lrelease to build the ``.qm`` files the app loads (build output, not
 committed). See resources/translations/README.md.
+
+lupdate takes every ``#:`` comment before a marked string as a note for the translator,
+and this code uses ``#:`` to document attributes; so only notes that begin with
+``Translators:`` are kept in the ``.ts``::
+
+    #: Translators: a Qt date format (dddd: the weekday, MMMM: the month)
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 import shutil
 import subprocess
 import sys
@@ -23,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TRANSLATIONS = ROOT / "resources" / "translations"
 DEFAULT_LANGUAGES = ("es",)
+#: a note lupdate took from a ``#:`` comment that is not meant for the translator
+_NOT_FOR_TRANSLATORS = re.compile(r"\n[ \t]*<extracomment>(?!Translators:)[^<]*</extracomment>")
 
 
 def qt_tool(name: str) -> Path:
@@ -64,6 +73,8 @@ def update(ts: Path) -> None:
         str(ts.relative_to(ROOT)),
     ]
     subprocess.run(command, cwd=ROOT, check=True)
+    text = ts.read_text(encoding="utf-8")
+    ts.write_text(_NOT_FOR_TRANSLATORS.sub("", text), encoding="utf-8")
 
 
 def release(ts: Path) -> None:

@@ -194,7 +194,8 @@ class TodayView(QWidget):
         self.releases.set_rows(releases)
         self._loading = False
         today = date.today()
-        #: a Qt date format (dddd: the weekday, MMMM: the month), here "Wednesday 2 December 2026"
+        #: Translators: a Qt date format (dddd: the weekday, MMMM: the month), here
+        #: "Wednesday 2 December 2026"
         when = interface_locale().toString(
             QDate(today.year, today.month, today.day), self.tr("dddd d MMMM yyyy")
         )

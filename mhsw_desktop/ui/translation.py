@@ -17,7 +17,7 @@ SOURCE_LANGUAGE = "en"
 #: The app's translations are ``<APP_PREFIX>_<language>.qm`` in ``translations_dir()``.
 APP_PREFIX = "mhsw"
 
-#: Translators installed by ``install_translators``; Qt keeps only a pointer, so the
+#: the QTranslators installed by ``install_translators``; Qt keeps only a pointer, so the
 #: Python objects are held here for as long as they are installed.
 _installed: list[QTranslator] = []
 #: the language of the installed app translation (None: the interface is as written)

@@ -51,7 +51,7 @@ from mhsw_desktop.services.safety_plans import Contact
 
 FAMILY = "next_steps"
 #: the sheet is tried at these sizes, in order, until it fits one page
-SCALES = (1.0, 0.94, 0.88, 0.82)
+SCALES = (1.0, 0.94, 0.88, 0.82, 0.76)
 #: ruled lines to write on when there is no homework
 HOMEWORK_LINES = 3
 

@@ -33,28 +33,46 @@ from mhsw_desktop.domain.language import DocumentLanguage, languages
 from mhsw_desktop.errors import ValidationError
 from mhsw_desktop.ui.date_edit import OptionalDateEdit
 from mhsw_desktop.ui.operations import OperationRunner, user_message
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 from mhsw_desktop.ui.widgets import accept_cancel, error_label, plain_label
 
-#: (field, label with mnemonic, kind) in reading order
+#: (field, label with mnemonic, kind) in reading order; the labels are source text,
+#: shown through tr()
 FIELDS: tuple[tuple[str, str, str], ...] = (
-    ("legal_first_name", "Legal &first name", "line"),
-    ("legal_last_name", "Legal &last name", "line"),
-    ("preferred_name", "P&referred name", "line"),
-    ("pronouns", "Pro&nouns", "line"),
-    ("date_of_birth", "Date of &birth", "date"),
-    ("preferred_language", "Preferred lan&guage", "language"),
-    ("interpreter_needed", "Interpreter needed", "check"),
-    ("document_language", "Client d&ocuments in", "documents"),
-    ("phone", "&Phone", "line"),
-    ("email", "E&mail", "line"),
-    ("address", "&Address", "text"),
-    ("emergency_contact_name", "Emergency &contact", "line"),
-    ("emergency_contact_phone", "Emergency contact phon&e", "line"),
-    ("intake_date", "&Intake date", "date"),
-    ("status", "Sta&tus", "status"),
-    ("discharge_date", "&Discharge date", "date"),
-    ("discharge_reason", "Disc&harge reason", "text"),
-    ("important_to_know", "Important to &know", "text"),
+    ("legal_first_name", QT_TRANSLATE_NOOP("ClientFormDialog", "Legal &first name"), "line"),
+    ("legal_last_name", QT_TRANSLATE_NOOP("ClientFormDialog", "Legal &last name"), "line"),
+    ("preferred_name", QT_TRANSLATE_NOOP("ClientFormDialog", "P&referred name"), "line"),
+    ("pronouns", QT_TRANSLATE_NOOP("ClientFormDialog", "Pro&nouns"), "line"),
+    ("date_of_birth", QT_TRANSLATE_NOOP("ClientFormDialog", "Date of &birth"), "date"),
+    (
+        "preferred_language",
+        QT_TRANSLATE_NOOP("ClientFormDialog", "Preferred lan&guage"),
+        "language",
+    ),
+    ("interpreter_needed", QT_TRANSLATE_NOOP("ClientFormDialog", "Interpreter needed"), "check"),
+    (
+        "document_language",
+        QT_TRANSLATE_NOOP("ClientFormDialog", "Client d&ocuments in"),
+        "documents",
+    ),
+    ("phone", QT_TRANSLATE_NOOP("ClientFormDialog", "&Phone"), "line"),
+    ("email", QT_TRANSLATE_NOOP("ClientFormDialog", "E&mail"), "line"),
+    ("address", QT_TRANSLATE_NOOP("ClientFormDialog", "&Address"), "text"),
+    (
+        "emergency_contact_name",
+        QT_TRANSLATE_NOOP("ClientFormDialog", "Emergency &contact"),
+        "line",
+    ),
+    (
+        "emergency_contact_phone",
+        QT_TRANSLATE_NOOP("ClientFormDialog", "Emergency contact phon&e"),
+        "line",
+    ),
+    ("intake_date", QT_TRANSLATE_NOOP("ClientFormDialog", "&Intake date"), "date"),
+    ("status", QT_TRANSLATE_NOOP("ClientFormDialog", "Sta&tus"), "status"),
+    ("discharge_date", QT_TRANSLATE_NOOP("ClientFormDialog", "&Discharge date"), "date"),
+    ("discharge_reason", QT_TRANSLATE_NOOP("ClientFormDialog", "Disc&harge reason"), "text"),
+    ("important_to_know", QT_TRANSLATE_NOOP("ClientFormDialog", "Important to &know"), "text"),
 )
 REQUIRED = frozenset({"legal_first_name", "legal_last_name", "date_of_birth"})
 
@@ -80,22 +98,31 @@ class ClientFormDialog(QDialog):
         self._touched: set[str] = set()
         self._saving = False
         self._confirm: QMessageBox | None = None
-        self.setWindowTitle("Edit client" if detail is not None else "New client")
+        self.setWindowTitle(self.tr("Edit client") if detail is not None else self.tr("New client"))
         self.setObjectName("client_form")
         self.widgets: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
+        #: each field's label without its mnemonic, as the form shows it
+        self.words: dict[str, str] = {}
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        for name, label_text, kind in FIELDS:
+        for name, source_label, kind in FIELDS:
             widget = self._make_field(name, kind)
+            label_text = self.tr(source_label)
             words = _label_words(label_text)
-            widget.setAccessibleName(words + (" (required)" if name in REQUIRED else ""))
+            self.words[name] = words
+            if name in REQUIRED:
+                widget.setAccessibleName(self.tr("{name} (required)").format(name=words))
+                shown = self.tr("{label} *:").format(label=label_text)
+            else:
+                widget.setAccessibleName(words)
+                shown = self.tr("{label}:").format(label=label_text)
             widget.setObjectName(name)
-            label = QLabel(label_text + (" *" if name in REQUIRED else "") + ":", self)
+            label = QLabel(shown, self)
             label.setBuddy(widget)
             error = error_label(self)
-            error.setAccessibleName(f"{words} problem")
+            error.setAccessibleName(self.tr("{field} problem").format(field=words))
             error.hide()
             column = QVBoxLayout()
             column.setSpacing(0)
@@ -111,13 +138,15 @@ class ClientFormDialog(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(inner)
-        scroll.setAccessibleName("Client details")
+        scroll.setAccessibleName(self.tr("Client details"))
 
         self.summary = error_label(self)
-        self.summary.setAccessibleName("What still needs attention")
-        self.buttons, self.save_button = accept_cancel(self, "&Save", "Save client", self.save)
+        self.summary.setAccessibleName(self.tr("What still needs attention"))
+        self.buttons, self.save_button = accept_cancel(
+            self, self.tr("&Save"), self.tr("Save client"), self.save
+        )
         self.save_button.setDefault(True)
-        required = plain_label("* required", self)
+        required = plain_label(self.tr("* required"), self)
         layout = QVBoxLayout(self)
         layout.addWidget(scroll, 1)
         layout.addWidget(required)
@@ -152,14 +181,17 @@ class ClientFormDialog(QDialog):
             return OptionalDateEdit(None, self)
         if kind == "check":
             box = QCheckBox(self)
-            box.setToolTip("An interpreter takes part in sessions with this client")
+            box.setToolTip(self.tr("An interpreter takes part in sessions with this client"))
             return box
         combo = QComboBox(self)
         if kind == "language":
-            for lang in languages():
+            for lang in languages():  # the languages' names as the domain gives them
                 combo.addItem(lang.label, lang.code)
-            combo.setToolTip("The client's documents (safety plan, forms, next steps) print in "
-                             "this language")  # fmt: skip
+            combo.setToolTip(
+                self.tr(
+                    "The client's documents (safety plan, forms, next steps) print in this language"
+                )
+            )
         elif kind == "documents":
             for choice in DocumentLanguage:
                 combo.addItem(choice.label, choice.value)
@@ -233,12 +265,9 @@ class ClientFormDialog(QDialog):
         self._show_errors(problems, only_touched=True)
         self.save_button.setEnabled(not problems and not self._saving)
         if problems:
-            words = {name: _label_words(label) for name, label, _kind in FIELDS}
-            self.summary.setText(
-                "To save: "
-                + "; ".join(f"{words.get(n, n)} {msg}" for n, msg in problems.items())
-                + "."
-            )
+            # the field's label, then the domain's message about it ("is required")
+            needed = "; ".join(f"{self.words.get(n, n)} {msg}" for n, msg in problems.items())
+            self.summary.setText(self.tr("To save: {needed}.").format(needed=needed))
         else:
             self.summary.setText("")
 
@@ -283,20 +312,27 @@ class ClientFormDialog(QDialog):
         if not duplicates:
             self._add(data)
             return
+        line = self.tr("• {name}, born {date}, {status}")
         names = "\n".join(
-            f"• {row.display_name}, born {row.date_of_birth.isoformat()}, {row.status.label}"
+            line.format(
+                name=row.display_name,
+                date=row.date_of_birth.isoformat(),
+                status=row.status.label,  # the domain's label
+            )
             for row in duplicates[:5]
         )
         box = QMessageBox(self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Possible duplicate")
+        box.setWindowTitle(self.tr("Possible duplicate"))
         box.setText(
-            "This may be someone already in your caseload (same date of birth and name):\n\n"
-            f"{names}\n\nAdd a new client anyway?"
+            self.tr(
+                "This may be someone already in your caseload (same date of birth and name):"
+                "\n\n{names}\n\nAdd a new client anyway?"
+            ).format(names=names)
         )
-        add = box.addButton("&Add anyway", QMessageBox.ButtonRole.AcceptRole)
-        back = box.addButton("&Go back", QMessageBox.ButtonRole.RejectRole)
+        add = box.addButton(self.tr("&Add anyway"), QMessageBox.ButtonRole.AcceptRole)
+        back = box.addButton(self.tr("&Go back"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(back)
         self._confirm = box
 
@@ -344,10 +380,10 @@ class ClientFormDialog(QDialog):
             return
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Unsaved changes")
-        box.setText("Discard the changes you made to this client?")
-        discard = box.addButton("&Discard changes", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("&Keep editing", QMessageBox.ButtonRole.RejectRole)
+        box.setWindowTitle(self.tr("Unsaved changes"))
+        box.setText(self.tr("Discard the changes you made to this client?"))
+        discard = box.addButton(self.tr("&Discard changes"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(self.tr("&Keep editing"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
         self._confirm = box
 
@@ -393,20 +429,20 @@ class DischargeDialog(QDialog):
         self.client_id = client_id
         self._intake = intake
         self._saving = False
-        self.setWindowTitle("Discharge client")
+        self.setWindowTitle(self.tr("Discharge client"))
         self.setObjectName("discharge_dialog")
         self.on = OptionalDateEdit(date.today(), self)
-        self.on.setAccessibleName("Discharge date")
+        self.on.setAccessibleName(self.tr("Discharge date"))
         self.reason = QPlainTextEdit(self)
         self.reason.setTabChangesFocus(True)
-        self.reason.setAccessibleName("Discharge reason")
+        self.reason.setAccessibleName(self.tr("Discharge reason"))
         self.error = error_label(self)
-        on_label = QLabel("Discharge &date:", self)
+        on_label = QLabel(self.tr("Discharge &date:"), self)
         on_label.setBuddy(self.on)
-        reason_label = QLabel("&Reason:", self)
+        reason_label = QLabel(self.tr("&Reason:"), self)
         reason_label.setBuddy(self.reason)
         self.buttons, self.save_button = accept_cancel(
-            self, "&Discharge", "Discharge client", self.save
+            self, self.tr("&Discharge"), self.tr("Discharge client"), self.save
         )
         form = QFormLayout()
         form.addRow(on_label, self.on)
@@ -423,21 +459,26 @@ class DischargeDialog(QDialog):
     def problem(self) -> str:
         on, reason = self.on.value(), self.reason.toPlainText().strip()
         if on is None:
-            return "Choose the discharge date."
+            return self.tr("Choose the discharge date.")
         if on > date.today():
-            return "The discharge date is in the future."
+            return self.tr("The discharge date is in the future.")
         if self._intake is not None and on < self._intake:
-            return "The discharge date is before the intake date."
+            return self.tr("The discharge date is before the intake date.")
         if not reason:
-            return "Give a reason for the discharge."
+            return self._no_reason()
         if len(reason) > LIMITS["discharge_reason"]:
-            return f"The reason is too long (at most {LIMITS['discharge_reason']} characters)."
+            return self.tr("The reason is too long (at most {limit} characters).").format(
+                limit=LIMITS["discharge_reason"]
+            )
         return ""
+
+    def _no_reason(self) -> str:
+        return self.tr("Give a reason for the discharge.")
 
     def _revalidate(self) -> None:
         problem = self.problem()
         # "give a reason" waits until the user has typed something there
-        quiet = not self.reason.toPlainText() and problem.startswith("Give")
+        quiet = not self.reason.toPlainText() and problem == self._no_reason()
         self.error.setText("" if quiet else problem)
         self.save_button.setEnabled(not problem and not self._saving)
 

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -36,7 +36,8 @@ from mhsw_desktop.ui.record_model import RecordTableModel
 from mhsw_desktop.ui.record_view import RecordTableView
 from mhsw_desktop.ui.referrals_pane import ReferralsPane
 from mhsw_desktop.ui.safety_plan_pane import SafetyPlanPane
-from mhsw_desktop.ui.timeline import KINDS, TimelineModel, is_contact
+from mhsw_desktop.ui.timeline import TimelineModel, is_contact, kind_choices
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 from mhsw_desktop.ui.treatment_plan_pane import TreatmentPlanPane
 from mhsw_desktop.ui.widgets import plain_label, scaled_font
 
@@ -52,12 +53,26 @@ def client_display_name(data: Any) -> str:
 #: the print actions the Safety plan tab shows as buttons too
 SAFETY_PLAN_PRINTS = ("action_print_safety_plan", "action_print_wallet_card")
 
+
+def _rank(row: Any) -> str:
+    """The diagnosis's rank, in the view's own words."""
+    if row.is_primary:
+        return QCoreApplication.translate("ClientView", "Primary")
+    return QCoreApplication.translate("ClientView", "Secondary")
+
+
 DIAGNOSIS_COLUMNS = (
-    ("Code", lambda r: r.code),
-    ("Diagnosis", lambda r: r.description),
-    ("Rank", lambda r: "Primary" if r.is_primary else "Secondary"),
-    ("Onset", lambda r: r.onset_date.isoformat() if r.onset_date else ""),
-    ("Resolved", lambda r: r.resolved_date.isoformat() if r.resolved_date else ""),
+    (QT_TRANSLATE_NOOP("Columns", "Code"), lambda r: r.code),
+    (QT_TRANSLATE_NOOP("Columns", "Diagnosis"), lambda r: r.description),
+    (QT_TRANSLATE_NOOP("Columns", "Rank"), _rank),
+    (
+        QT_TRANSLATE_NOOP("Columns", "Onset"),
+        lambda r: r.onset_date.isoformat() if r.onset_date else "",
+    ),
+    (
+        QT_TRANSLATE_NOOP("Columns", "Resolved"),
+        lambda r: r.resolved_date.isoformat() if r.resolved_date else "",
+    ),
 )
 
 
@@ -82,31 +97,37 @@ class ClientView(QWidget):
         self.client_name = ""
         self._generation = 0
 
-        self.back = QPushButton("← &Clients", self)
-        self.back.setAccessibleName("Back to the client list")
+        self.back = QPushButton(self.tr("← &Clients"), self)
+        self.back.setAccessibleName(self.tr("Back to the client list"))
         self.back.clicked.connect(self.back_requested)
         self.name = plain_label("", self)
         self.name.setFont(scaled_font(self.font(), 1.5, bold=True))
-        self.name.setAccessibleName("Client name")
+        self.name.setAccessibleName(self.tr("Client name"))
         self.name.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.facts = plain_label("", self)
-        self.facts.setAccessibleName("Date of birth and status")
+        self.facts.setAccessibleName(self.tr("Date of birth and status"))
         self.important = plain_label("", self)
         self.important.setWordWrap(True)
         self.important.setFrameShape(QFrame.Shape.StyledPanel)
         self.important.setMargin(self.fontMetrics().height() // 3)
-        self.important.setAccessibleName("Important to know")
+        self.important.setAccessibleName(self.tr("Important to know"))
         self.important.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.new_note = self._button("&New note…", "New note", self._new_note)
-        self.open_note = self._button("&Open", "Open the selected timeline entry", self._open_note)
-        self.edit = self._button("&Edit details…", "Edit client details", self._edit)
-        self.add_task = self._button("Add &task…", "Add a task for this client", self._add_task)
+        self.new_note = self._button(self.tr("&New note…"), self.tr("New note"), self._new_note)
+        self.open_note = self._button(
+            self.tr("&Open"), self.tr("Open the selected timeline entry"), self._open_note
+        )
+        self.edit = self._button(
+            self.tr("&Edit details…"), self.tr("Edit client details"), self._edit
+        )
+        self.add_task = self._button(
+            self.tr("Add &task…"), self.tr("Add a task for this client"), self._add_task
+        )
 
         self.print_menu = QMenu(self)
         self.print_button = QToolButton(self)
-        self.print_button.setText("&Print")
-        self.print_button.setAccessibleName("Print or save a report")
-        self.print_button.setToolTip("Session summary, face sheet or full record")
+        self.print_button.setText(self.tr("&Print"))
+        self.print_button.setAccessibleName(self.tr("Print or save a report"))
+        self.print_button.setToolTip(self.tr("Session summary, face sheet or full record"))
         self.print_button.setMenu(self.print_menu)
         self.print_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.print_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -122,7 +143,7 @@ class ClientView(QWidget):
 
         # timeline
         self.timeline = TimelineModel(self)
-        self.table = RecordTableView(self.timeline, "Timeline", self)
+        self.table = RecordTableView(self.timeline, self.tr("Timeline"), self)
         self.table.setObjectName("timeline")
         self.table.open_requested.connect(self._open_entry)
         chars = self.fontMetrics().averageCharWidth()
@@ -131,21 +152,21 @@ class ClientView(QWidget):
         for column, width in ((1, 40), (2, 24)):
             self.table.horizontalHeader().resizeSection(column, chars * width)
         self.kind = QComboBox(self)
-        for key, label in KINDS:
+        for key, label in kind_choices():
             self.kind.addItem(label, key)
-        self.kind.setAccessibleName("Show which entries")
-        kind_label = QLabel("S&how:", self)
+        self.kind.setAccessibleName(self.tr("Show which entries"))
+        kind_label = QLabel(self.tr("S&how:"), self)
         kind_label.setBuddy(self.kind)
         self.date_from = OptionalDateEdit(None, self)
-        self.date_from.setAccessibleName("Entries from date")
-        from_label = QLabel("&From:", self)
+        self.date_from.setAccessibleName(self.tr("Entries from date"))
+        from_label = QLabel(self.tr("&From:"), self)
         from_label.setBuddy(self.date_from)
         self.date_to = OptionalDateEdit(None, self)
-        self.date_to.setAccessibleName("Entries to date")
-        to_label = QLabel("&To:", self)
+        self.date_to.setAccessibleName(self.tr("Entries to date"))
+        to_label = QLabel(self.tr("&To:"), self)
         to_label.setBuddy(self.date_to)
         self.count = plain_label("", self)
-        self.count.setAccessibleName("Number of entries")
+        self.count.setAccessibleName(self.tr("Number of entries"))
         filters = QHBoxLayout()
         for widget in (kind_label, self.kind, from_label, self.date_from, to_label, self.date_to):
             filters.addWidget(widget)
@@ -155,14 +176,14 @@ class ClientView(QWidget):
         self.date_from.dateChanged.connect(self._filter)
         self.date_to.dateChanged.connect(self._filter)
         self.timeline.modelReset.connect(self._show_count)
-        timeline_box = QGroupBox("Timeline (newest first)", self)
+        timeline_box = QGroupBox(self.tr("Timeline (newest first)"), self)
         timeline_layout = QVBoxLayout(timeline_box)
         timeline_layout.addLayout(filters)
         timeline_layout.addWidget(self.table, 1)
 
         # diagnoses
         self.diagnoses = RecordTableModel(DIAGNOSIS_COLUMNS, self)
-        self.diagnosis_table = RecordTableView(self.diagnoses, "Diagnoses", self)
+        self.diagnosis_table = RecordTableView(self.diagnoses, self.tr("Diagnoses"), self)
         self.diagnosis_table.setObjectName("diagnoses")
         diagnosis_header = self.diagnosis_table.horizontalHeader()
         diagnosis_header.setStretchLastSection(False)
@@ -171,14 +192,18 @@ class ClientView(QWidget):
         diagnosis_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.diagnosis_table.setWordWrap(True)
         self.diagnosis_table.open_requested.connect(self._edit_diagnosis)
-        self.add_diagnosis = self._button("&Add diagnosis…", "Add diagnosis", self._add_diagnosis)
+        self.add_diagnosis = self._button(
+            self.tr("&Add diagnosis…"), self.tr("Add diagnosis"), self._add_diagnosis
+        )
         self.edit_diagnosis = self._button(
-            "Ed&it…", "Edit the selected diagnosis", lambda: self._edit_diagnosis(None)
+            self.tr("Ed&it…"),
+            self.tr("Edit the selected diagnosis"),
+            lambda: self._edit_diagnosis(None),
         )
         self.remove_diagnosis = self._button(
-            "&Remove…", "Remove the selected diagnosis", self._remove_diagnosis
+            self.tr("&Remove…"), self.tr("Remove the selected diagnosis"), self._remove_diagnosis
         )
-        diagnosis_box = QGroupBox("Diagnoses (ICD-10-CM)", self)
+        diagnosis_box = QGroupBox(self.tr("Diagnoses (ICD-10-CM)"), self)
         diagnosis_layout = QVBoxLayout(diagnosis_box)
         diagnosis_row = QHBoxLayout()
         diagnosis_row.addWidget(self.diagnosis_table, 1)
@@ -197,23 +222,23 @@ class ClientView(QWidget):
         self.treatment_plan = TreatmentPlanPane(runner, self)
         self.treatment_plan.problem.connect(self.problem)
         self.tabs.setAccessibleName(
-            "Timeline, care team, treatment plan, safety plan, measures or referrals"
+            self.tr("Timeline, care team, treatment plan, safety plan, measures or referrals")
         )
-        self.tabs.addTab(timeline_box, "Time&line")
-        self.tabs.addTab(self.care_team, "Care tea&m")
-        self.tabs.addTab(self.treatment_plan, "Treatment plan")
+        self.tabs.addTab(timeline_box, self.tr("Time&line"))
+        self.tabs.addTab(self.care_team, self.tr("Care tea&m"))
+        self.tabs.addTab(self.treatment_plan, self.tr("Treatment plan"))
         self.safety_plan = SafetyPlanPane(runner, self)
         self.safety_plan.problem.connect(self.problem)
-        self.tabs.addTab(self.safety_plan, "Safet&y plan")
+        self.tabs.addTab(self.safety_plan, self.tr("Safet&y plan"))
         self.measures = MeasuresPane(runner, self)
         self.measures.problem.connect(self.problem)
         # the item-9 alert (banner and the saved-measure warning) opens the Safety plan tab
         self.measures.set_safety_plan_available(True)
         self.measures.safety_plan_requested.connect(self._safety_plan_requested)
-        self.tabs.addTab(self.measures, "Meas&ures")
+        self.tabs.addTab(self.measures, self.tr("Meas&ures"))
         self.referrals = ReferralsPane(runner, self)
         self.referrals.problem.connect(self.problem)
-        self.tabs.addTab(self.referrals, "Referrals")
+        self.tabs.addTab(self.referrals, self.tr("Referrals"))
 
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         splitter.addWidget(self.tabs)
@@ -334,10 +359,11 @@ class ClientView(QWidget):
         data = detail.data
         self.client_name = client_display_name(data)
         self.name.setText(self.client_name)
-        facts = [f"Born {data.date_of_birth.isoformat()}"]
+        facts = [self.tr("Born {date}").format(date=data.date_of_birth.isoformat())]
         if data.pronouns:
             facts.append(data.pronouns)
-        facts.append(data.status.label)
+        facts.append(data.status.label)  # the domain's label
+        # the domain's words: "Spanish, interpreter needed"
         spoken = describe(data.preferred_language, data.interpreter_needed)
         if spoken:
             facts.append(spoken[0].upper() + spoken[1:])
@@ -345,7 +371,9 @@ class ClientView(QWidget):
             facts.append(data.phone)
         self.facts.setText(" · ".join(facts))
         self.important.setText(
-            f"Important to know: {data.important_to_know}" if data.important_to_know else ""
+            self.tr("Important to know: {text}").format(text=data.important_to_know)
+            if data.important_to_know
+            else ""
         )
         self.important.setVisible(bool(data.important_to_know))
         selected = self.table.current_record()
@@ -409,9 +437,10 @@ class ClientView(QWidget):
     def _show_count(self) -> None:
         total = self.timeline.total()
         everything = len(self.timeline.all_rows())
-        self.count.setText(
-            f"{total} entries" if total == everything else f"{total} of {everything} entries"
-        )
+        if total == everything:
+            self.count.setText(self.tr("%n entries", "", total))
+        else:
+            self.count.setText(self.tr("{shown} of %n entries", "", everything).format(shown=total))
 
     # -- actions -------------------------------------------------------------------------
     def _new_note(self) -> None:
@@ -464,13 +493,15 @@ class ClientView(QWidget):
         box = QMessageBox(self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Remove diagnosis")
+        box.setWindowTitle(self.tr("Remove diagnosis"))
         box.setText(
-            f"Remove {row.code} from this client's diagnoses? If it has resolved, "
-            "edit it and give a resolved date instead: that keeps the history."
+            self.tr(
+                "Remove {code} from this client's diagnoses? If it has resolved, "
+                "edit it and give a resolved date instead: that keeps the history."
+            ).format(code=row.code)
         )
-        remove = box.addButton("&Remove", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("&Keep", QMessageBox.ButtonRole.RejectRole)
+        remove = box.addButton(self.tr("&Remove"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(self.tr("&Keep"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 

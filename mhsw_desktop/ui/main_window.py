@@ -21,7 +21,13 @@ from PySide6.QtWidgets import (
 )
 
 from mhsw_desktop import APP_NAME, __version__
-from mhsw_desktop.ui.actions import ACTIONS, CLIENT_DOCUMENT_ACTIONS, MENUS, build_actions
+from mhsw_desktop.ui.actions import (
+    ACTIONS,
+    CLIENT_DOCUMENT_ACTIONS,
+    MENUS,
+    build_actions,
+    words,
+)
 from mhsw_desktop.ui.client_list import ClientListPane
 from mhsw_desktop.ui.client_view import ClientView
 from mhsw_desktop.ui.locked_pane import LockedPane
@@ -29,8 +35,6 @@ from mhsw_desktop.ui.operations import OperationRunner, user_message
 from mhsw_desktop.ui.search_view import SearchView
 from mhsw_desktop.ui.today_view import TodayView
 from mhsw_desktop.ui.widgets import plain_label
-
-LOCKED_TITLE = f"{APP_NAME} — Locked"
 
 
 def _bring_forward(window: QWidget) -> None:
@@ -40,21 +44,6 @@ def _bring_forward(window: QWidget) -> None:
     if QGuiApplication.platformName() != "offscreen":
         window.raise_()
         window.activateWindow()
-
-
-def recovered_message(count: int, kept_at_lock: int) -> str:
-    """What to say about drafts found still open at unlock."""
-    if kept_at_lock >= count:
-        return (
-            "1 draft you were writing when the vault locked was kept."
-            if count == 1
-            else f"{count} drafts you were writing when the vault locked were kept."
-        )
-    return (
-        "1 draft was recovered after the app closed unexpectedly."
-        if count == 1
-        else f"{count} drafts were recovered after the app closed unexpectedly."
-    )
 
 
 class MainWindow(QMainWindow):
@@ -73,7 +62,7 @@ class MainWindow(QMainWindow):
         super().__init__(parent)
         self.runner = runner
         self.setObjectName("main_window")
-        self.setWindowTitle(LOCKED_TITLE)
+        self.setWindowTitle(self.locked_title())
         self.actions_by_id = build_actions(self)
 
         self.clients = ClientListPane(runner, self)
@@ -98,13 +87,13 @@ class MainWindow(QMainWindow):
         self.banner.setFrameShape(QFrame.Shape.StyledPanel)
         self.banner.setObjectName("recovered_banner")
         self.banner_text = plain_label("", self.banner)
-        self.banner_text.setAccessibleName("Recovered drafts notice")
+        self.banner_text.setAccessibleName(self.tr("Recovered drafts notice"))
         self.banner_text.setWordWrap(True)
-        self.banner_open = QPushButton("&Open recovered drafts", self.banner)
-        self.banner_open.setAccessibleName("Open recovered drafts")
+        self.banner_open = QPushButton(self.tr("&Open recovered drafts"), self.banner)
+        self.banner_open.setAccessibleName(self.tr("Open recovered drafts"))
         self.banner_open.clicked.connect(self.open_recovered)
-        self.banner_close = QPushButton("Dis&miss", self.banner)
-        self.banner_close.setAccessibleName("Dismiss the recovered drafts notice")
+        self.banner_close = QPushButton(self.tr("Dis&miss"), self.banner)
+        self.banner_close.setAccessibleName(self.tr("Dismiss the recovered drafts notice"))
         self.banner_close.clicked.connect(self.banner.hide)
         banner_layout = QHBoxLayout(self.banner)
         banner_layout.addWidget(self.banner_text, 1)
@@ -121,9 +110,9 @@ class MainWindow(QMainWindow):
 
         self._build_menus()
         self.vault_label = plain_label("", self)
-        self.vault_label.setAccessibleName("Vault folder")
+        self.vault_label.setAccessibleName(self.tr("Vault folder"))
         self.count_label = plain_label("", self)
-        self.count_label.setAccessibleName("Number of clients shown")
+        self.count_label.setAccessibleName(self.tr("Number of clients shown"))
         self.statusBar().addWidget(self.vault_label, 1)
         self.statusBar().addPermanentWidget(self.count_label)
 
@@ -206,13 +195,27 @@ class MainWindow(QMainWindow):
         width = self.fontMetrics().averageCharWidth() * 140
         self.resize(width, int(width * 0.62))
 
+    def locked_title(self) -> str:
+        """The window's title while the vault is locked (never client data)."""
+        return self.tr("{app} — Locked").format(app=APP_NAME)
+
+    def recovered_message(self, count: int, kept_at_lock: int) -> str:
+        """What to say about drafts found still open at unlock."""
+        if kept_at_lock >= count:
+            if count == 1:
+                return self.tr("1 draft you were writing when the vault locked was kept.")
+            return self.tr("%n drafts you were writing when the vault locked were kept.", "", count)
+        if count == 1:
+            return self.tr("1 draft was recovered after the app closed unexpectedly.")
+        return self.tr("%n drafts were recovered after the app closed unexpectedly.", "", count)
+
     def _build_menus(self) -> None:
         menus = {}
         for menu_id, title in MENUS:
-            menus[menu_id] = self.menuBar().addMenu(title)
-        toolbar = QToolBar("Main toolbar", self)
+            menus[menu_id] = self.menuBar().addMenu(words(title))
+        toolbar = QToolBar(self.tr("Main toolbar"), self)
         toolbar.setObjectName("main_toolbar")
-        toolbar.setAccessibleName("Main toolbar")
+        toolbar.setAccessibleName(self.tr("Main toolbar"))
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(toolbar)
@@ -226,13 +229,13 @@ class MainWindow(QMainWindow):
                 toolbar.addAction(action)
                 button = toolbar.widgetForAction(action)
                 if button is not None:
-                    button.setAccessibleName(spec.accessible_name)
+                    button.setAccessibleName(words(spec.accessible_name))
         self.toolbar = toolbar
 
     # -- states ----------------------------------------------------------------------
     def show_unlocked(self, folder: Path) -> None:
         self.setWindowTitle(APP_NAME)
-        self.vault_label.setText(f"Vault: {folder}")
+        self.vault_label.setText(self.tr("Vault: {folder}").format(folder=folder))
         self.stack.setCurrentWidget(self.clients)
         self._set_client_actions(True)
         self.clients.load()
@@ -332,8 +335,8 @@ class MainWindow(QMainWindow):
         self.banner_text.setText("")
         self._recovered = []
         self.count_label.setText("")
-        self.vault_label.setText("Locked")
-        self.setWindowTitle(LOCKED_TITLE)
+        self.vault_label.setText(self.tr("Locked"))
+        self.setWindowTitle(self.locked_title())
         self.stack.setCurrentWidget(self.locked)
         self._set_client_actions(False)
 
@@ -387,9 +390,11 @@ class MainWindow(QMainWindow):
         if self.stack.currentWidget() is not self.clients:
             self.count_label.setText("")
         elif shown == total:
-            self.count_label.setText(f"{total} clients")
+            self.count_label.setText(self.tr("%n clients", "", total))
         else:
-            self.count_label.setText(f"{shown} of {total} clients")
+            self.count_label.setText(
+                self.tr("{shown} of %n clients", "", total).format(shown=shown)
+            )
 
     # -- client work -------------------------------------------------------------------
     def new_client(self) -> None:
@@ -585,9 +590,9 @@ class MainWindow(QMainWindow):
         if not drafts:
             self.banner.hide()
             return
-        self.banner_text.setText(recovered_message(len(drafts), kept))
+        self.banner_text.setText(self.recovered_message(len(drafts), kept))
         self.banner_open.setText(
-            "&Open the draft" if len(drafts) == 1 else "&Open recovered drafts"
+            self.tr("&Open the draft") if len(drafts) == 1 else self.tr("&Open recovered drafts")
         )
         self.banner.show()
 
@@ -681,15 +686,19 @@ class MainWindow(QMainWindow):
     def show_about(self) -> None:
         from mhsw_desktop.components import COMPONENTS
 
+        # the components' names, licences and purposes are as components.py gives them
         parts = "\n".join(f"• {c.name} — {c.licence} ({c.purpose})" for c in COMPONENTS)
-        where = self.vault_label.text() or "No vault is open."
+        where = self.vault_label.text() or self.tr("No vault is open.")
+        text = self.tr(
+            "{app} {version}\n\nEncrypted, offline records for mental health social workers. "
+            "Everything stays on this computer.\n\n{where}\n"
+            "Backups are kept in the vault folder's backups/ folder.\n\n"
+            "Built with:\n{parts}"
+        ).format(app=APP_NAME, version=__version__, where=where, parts=parts)
         box = QMessageBox(
             QMessageBox.Icon.Information,
-            f"About {APP_NAME}",
-            f"{APP_NAME} {__version__}\n\nEncrypted, offline records for mental health "
-            f"social workers. Everything stays on this computer.\n\n{where}\n"
-            "Backups are kept in the vault folder's backups/ folder.\n\n"
-            f"Built with:\n{parts}",
+            self.tr("About {app}").format(app=APP_NAME),
+            text,
             parent=self,
         )
         box.setTextFormat(Qt.TextFormat.PlainText)

@@ -13,10 +13,11 @@ from __future__ import annotations
 import contextlib
 import uuid
 from datetime import date, datetime, time
+from functools import cache
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QDate, QDateTime, QObject, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QFont, QTextCharFormat, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
@@ -52,10 +53,10 @@ from mhsw_desktop.ui.widgets import error_label, plain_label, scaled_font
 
 #: milliseconds after the last edit before a draft saves itself
 AUTOSAVE_MS = 2000
-TITLE = f"Session note — {APP_NAME}"
 
 
 def _text_box(parent: QWidget, name: str, lines: int = 3, placeholder: str = "") -> QPlainTextEdit:
+    """A text box; ``name`` and ``placeholder`` are already in the interface's language."""
     box = QPlainTextEdit(parent)
     box.setTabChangesFocus(True)
     box.setAccessibleName(name)
@@ -65,7 +66,8 @@ def _text_box(parent: QWidget, name: str, lines: int = 3, placeholder: str = "")
 
 
 class CollapsibleSection(QWidget):
-    """A heading button that shows or hides the body below it (keyboard: Space)."""
+    """A heading button that shows or hides the body below it (keyboard: Space); ``title``
+    is already in the interface's language."""
 
     def __init__(self, title: str, body: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,7 +77,9 @@ class CollapsibleSection(QWidget):
         self.toggle.setCheckable(True)
         self.toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.toggle.setArrowType(Qt.ArrowType.RightArrow)
-        self.toggle.setAccessibleName(f"Show or hide {title.replace('&', '')}")
+        self.toggle.setAccessibleName(
+            self.tr("Show or hide {section}").format(section=title.replace("&", ""))
+        )
         self.toggle.setFont(scaled_font(self.font(), 1.05, bold=True))
         self.toggle.toggled.connect(self.set_expanded)
         layout = QVBoxLayout(self)
@@ -124,7 +128,8 @@ class NoteEditor(QDialog):
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.setWindowFlag(Qt.WindowType.WindowContextHelpButtonHint, False)
-        self.setWindowTitle(TITLE)  # never client data in a title
+        # never client data in a title
+        self.setWindowTitle(self.tr("Session note — {app}").format(app=APP_NAME))
         self.setObjectName("note_editor")
         self.setModal(False)
         self.runner = runner
@@ -154,9 +159,9 @@ class NoteEditor(QDialog):
 
         heading = plain_label(client_name, self)
         heading.setFont(scaled_font(self.font(), 1.3, bold=True))
-        heading.setAccessibleName("Client")
+        heading.setAccessibleName(self.tr("Client"))
         self.state_label = plain_label("", self)
-        self.state_label.setAccessibleName("Note state")
+        self.state_label.setAccessibleName(self.tr("Note state"))
         top = QHBoxLayout()
         top.addWidget(heading, 1)
         top.addWidget(self.state_label)
@@ -166,22 +171,28 @@ class NoteEditor(QDialog):
         self.pages.addWidget(self._build_read_page())
 
         self.status = plain_label("", self)
-        self.status.setAccessibleName("Save status")
+        self.status.setAccessibleName(self.tr("Save status"))
         self.status.setObjectName("save_status")
         self.error = error_label(self)
-        self.error.setAccessibleName("What needs attention")
+        self.error.setAccessibleName(self.tr("What needs attention"))
 
-        self.sign_button = self._button("&Sign…", "Sign note", self.sign)
-        self.delete_button = self._button("&Delete draft…", "Delete draft", self.delete_draft)
-        self.addendum_button = self._button("Add &addendum…", "Add addendum", self.add_addendum)
+        self.sign_button = self._button(self.tr("&Sign…"), self.tr("Sign note"), self.sign)
+        self.delete_button = self._button(
+            self.tr("&Delete draft…"), self.tr("Delete draft"), self.delete_draft
+        )
+        self.addendum_button = self._button(
+            self.tr("Add &addendum…"), self.tr("Add addendum"), self.add_addendum
+        )
         self.error_button = self._button(
-            "Mark entered in &error…", "Mark entered in error", self.mark_in_error
+            self.tr("Mark entered in &error…"), self.tr("Mark entered in error"), self.mark_in_error
         )
-        self.close_button = self._button("&Close", "Close note", self.close)
+        self.close_button = self._button(self.tr("&Close"), self.tr("Close note"), self.close)
         self.print_button = self._button(
-            "Print summar&y…", "Print session summary", self.print_summary
+            self.tr("Print summar&y…"), self.tr("Print session summary"), self.print_summary
         )
-        self.print_button.setToolTip("Preview, print or save this note's session summary (Ctrl+P)")
+        self.print_button.setToolTip(
+            self.tr("Preview, print or save this note's session summary (Ctrl+P)")
+        )
         print_action = make_action(spec_of("print_summary"), self)
         print_action.triggered.connect(self.print_summary)
         self.addAction(print_action)
@@ -228,61 +239,63 @@ class NoteEditor(QDialog):
         self.session_date.setCalendarPopup(True)
         self.session_date.setMinimumDate(QDate(1990, 1, 1))
         self.session_date.setMaximumDate(QDate.currentDate())
-        self.session_date.setAccessibleName("Session date")
-        self.has_start = QCheckBox("Start &time:", page)
-        self.has_start.setAccessibleName("Record a start time")
+        self.session_date.setAccessibleName(self.tr("Session date"))
+        self.has_start = QCheckBox(self.tr("Start &time:"), page)
+        self.has_start.setAccessibleName(self.tr("Record a start time"))
         self.start_time = QTimeEdit(page)
         self.start_time.setDisplayFormat("HH:mm")
-        self.start_time.setAccessibleName("Start time")
+        self.start_time.setAccessibleName(self.tr("Start time"))
         self.start_time.setEnabled(False)
         self.has_start.toggled.connect(self.start_time.setEnabled)
         self.duration = QSpinBox(page)
         self.duration.setRange(0, 24 * 60)
         self.duration.setSingleStep(5)
-        self.duration.setSuffix(" min")
-        self.duration.setSpecialValueText("Not set")
-        self.duration.setAccessibleName("Duration in minutes")
+        #: Translators: after the session's length in minutes ("50 min"), its space included
+        self.duration.setSuffix(self.tr(" min"))
+        self.duration.setSpecialValueText(self.tr("Not set"))
+        self.duration.setAccessibleName(self.tr("Duration in minutes"))
+        # the service types, places, risk levels and templates are named by the domain
         self.service_type = QComboBox(page)
         for service in ServiceType:
             self.service_type.addItem(service.label, service.value)
-        self.service_type.setAccessibleName("Service type")
+        self.service_type.setAccessibleName(self.tr("Service type"))
         self.location = QComboBox(page)
         for place in Location:
             self.location.addItem(place.label, place.value)
-        self.location.setAccessibleName("Location")
+        self.location.setAccessibleName(self.tr("Location"))
         self.present = QLineEdit(page)
         self.present.setMaxLength(NOTE_LIMITS["present"])
-        self.present.setPlaceholderText("e.g. client and mother")
-        self.present.setAccessibleName("Who was present")
+        self.present.setPlaceholderText(self.tr("e.g. client and mother"))
+        self.present.setAccessibleName(self.tr("Who was present"))
         self.template = QComboBox(page)
-        self.template.setAccessibleName("Note template")
+        self.template.setAccessibleName(self.tr("Note template"))
         for template in self.templates:
             self.template.addItem(template.name, template.key)
 
         grid = QGridLayout()
-        date_label = QLabel("Session &date:", page)
+        date_label = QLabel(self.tr("Session &date:"), page)
         date_label.setBuddy(self.session_date)
         grid.addWidget(date_label, 0, 0)
         grid.addWidget(self.session_date, 0, 1)
         grid.addWidget(self.has_start, 0, 2)
         grid.addWidget(self.start_time, 0, 3)
-        duration_label = QLabel("D&uration:", page)
+        duration_label = QLabel(self.tr("D&uration:"), page)
         duration_label.setBuddy(self.duration)
         grid.addWidget(duration_label, 0, 4)
         grid.addWidget(self.duration, 0, 5)
-        service_label = QLabel("Ser&vice:", page)
+        service_label = QLabel(self.tr("Ser&vice:"), page)
         service_label.setBuddy(self.service_type)
         grid.addWidget(service_label, 1, 0)
         grid.addWidget(self.service_type, 1, 1)
-        location_label = QLabel("L&ocation:", page)
+        location_label = QLabel(self.tr("L&ocation:"), page)
         location_label.setBuddy(self.location)
         grid.addWidget(location_label, 1, 2)
         grid.addWidget(self.location, 1, 3)
-        template_label = QLabel("Te&mplate:", page)
+        template_label = QLabel(self.tr("Te&mplate:"), page)
         template_label.setBuddy(self.template)
         grid.addWidget(template_label, 1, 4)
         grid.addWidget(self.template, 1, 5)
-        present_label = QLabel("&Present:", page)
+        present_label = QLabel(self.tr("&Present:"), page)
         present_label.setBuddy(self.present)
         grid.addWidget(present_label, 2, 0)
         grid.addWidget(self.present, 2, 1, 1, 5)
@@ -291,79 +304,92 @@ class NoteEditor(QDialog):
         grid.setColumnStretch(5, 1)
 
         self.sections_box = QVBoxLayout()
-        self.required_hint = plain_label("* required before signing", page)
+        self.required_hint = plain_label(self.tr("* required before signing"), page)
 
         # optional structured fields
         more = QWidget(page)
         form = QFormLayout(more)
         self.mse: dict[str, QLineEdit] = {}
-        for key, label in MSE_FIELDS:
+        for key, label in MSE_FIELDS:  # the items' names are the domain's
             edit = QLineEdit(more)
             edit.setMaxLength(NOTE_LIMITS["mse"])
-            edit.setAccessibleName(f"Mental status: {label}")
+            edit.setAccessibleName(self.tr("Mental status: {item}").format(item=label))
             edit.setObjectName(f"mse_{key}")
-            row_label = QLabel(f"{label}:", more)
+            row_label = QLabel(self.tr("{label}:").format(label=label), more)
             row_label.setBuddy(edit)
             form.addRow(row_label, edit)
             self.mse[key] = edit
         self.risk = QComboBox(more)
         for level in RiskLevel:
             self.risk.addItem(level.label, level.value)
-        self.risk.setAccessibleName("Risk level")
-        risk_label = QLabel("&Risk:", more)
+        self.risk.setAccessibleName(self.tr("Risk level"))
+        risk_label = QLabel(self.tr("&Risk:"), more)
         risk_label.setBuddy(self.risk)
         form.addRow(risk_label, self.risk)
         self.risk_comment = _text_box(
-            more, "Risk comment", 2, "Required when risk is above none: what you saw and did"
+            more,
+            self.tr("Risk comment"),
+            2,
+            self.tr("Required when risk is above none: what you saw and did"),
         )
-        self.risk_comment_label = QLabel("Risk comment:", more)
+        self.risk_comment_label = QLabel(self.tr("Risk comment:"), more)
         self.risk_comment_label.setBuddy(self.risk_comment)
         form.addRow(self.risk_comment_label, self.risk_comment)
-        self.interventions = _text_box(more, "Interventions used", 2)
-        interventions_label = QLabel("&Interventions:", more)
+        self.interventions = _text_box(more, self.tr("Interventions used"), 2)
+        interventions_label = QLabel(self.tr("&Interventions:"), more)
         interventions_label.setBuddy(self.interventions)
         form.addRow(interventions_label, self.interventions)
-        self.plan = _text_box(more, "Plan", 2)
-        plan_label = QLabel("P&lan:", more)
+        self.plan = _text_box(more, self.tr("Plan"), 2)
+        plan_label = QLabel(self.tr("P&lan:"), more)
         plan_label.setBuddy(self.plan)
         form.addRow(plan_label, self.plan)
-        self.has_next = QCheckBox("&Next appointment:", more)
-        self.has_next.setAccessibleName("Record the next appointment")
+        self.has_next = QCheckBox(self.tr("&Next appointment:"), more)
+        self.has_next.setAccessibleName(self.tr("Record the next appointment"))
         self.next_appointment = QDateTimeEdit(more)
         self.next_appointment.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.next_appointment.setCalendarPopup(True)
-        self.next_appointment.setAccessibleName("Next appointment")
+        self.next_appointment.setAccessibleName(self.tr("Next appointment"))
         self.next_appointment.setEnabled(False)
         week = QDateTime.currentDateTime().addDays(7)
         self.next_appointment.setDateTime(QDateTime(week.date(), QTime(week.time().hour(), 0)))
         self.has_next.toggled.connect(self.next_appointment.setEnabled)
         form.addRow(self.has_next, self.next_appointment)
         self.homework = _text_box(
-            more, "Between sessions (on the client's next-steps sheet)", 2,
-            "What the client will try before the next session, one item per line",
-        )  # fmt: skip
-        self.homework.setToolTip("Printed, as written, on the next-steps sheet the client takes "
-                                 "home (Documents menu)")  # fmt: skip
-        homework_label = QLabel("Bet&ween sessions:", more)
+            more,
+            self.tr("Between sessions (on the client's next-steps sheet)"),
+            2,
+            self.tr("What the client will try before the next session, one item per line"),
+        )
+        self.homework.setToolTip(
+            self.tr(
+                "Printed, as written, on the next-steps sheet the client takes home "
+                "(Documents menu)"
+            )
+        )
+        homework_label = QLabel(self.tr("Bet&ween sessions:"), more)
         homework_label.setBuddy(self.homework)
         form.addRow(homework_label, self.homework)
         self.more = CollapsibleSection(
-            "Mental status, risk, interventions, plan, next appointment and homework", more, page
+            self.tr("Mental status, risk, interventions, plan, next appointment and homework"),
+            more,
+            page,
         )
 
         private = QWidget(page)
         private_layout = QVBoxLayout(private)
         private_layout.setContentsMargins(0, 0, 0, 0)
         explanation = plain_label(
-            "Process notes for yourself. Kept apart from the progress note: never in "
-            "search results, summaries or exports unless you ask for them each time.",
+            self.tr(
+                "Process notes for yourself. Kept apart from the progress note: never in "
+                "search results, summaries or exports unless you ask for them each time."
+            ),
             private,
         )
         explanation.setWordWrap(True)
-        self.psychotherapy = _text_box(private, "Psychotherapy notes (private)", 4)
+        self.psychotherapy = _text_box(private, self.tr("Psychotherapy notes (private)"), 4)
         private_layout.addWidget(explanation)
         private_layout.addWidget(self.psychotherapy)
-        self.private = CollapsibleSection("Psychotherapy notes (private)", private, page)
+        self.private = CollapsibleSection(self.tr("Psychotherapy notes (private)"), private, page)
 
         inner = QWidget(page)
         column = QVBoxLayout(inner)
@@ -379,7 +405,7 @@ class NoteEditor(QDialog):
         self.edit_scroll.setWidgetResizable(True)
         self.edit_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.edit_scroll.setWidget(inner)
-        self.edit_scroll.setAccessibleName("Note")
+        self.edit_scroll.setAccessibleName(self.tr("Note"))
         outer = QVBoxLayout(page)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.edit_scroll)
@@ -414,19 +440,19 @@ class NoteEditor(QDialog):
         self.reader = QTextEdit(page)
         self.reader.setReadOnly(True)
         self.reader.setAcceptRichText(False)
-        self.reader.setAccessibleName("Signed note")
+        self.reader.setAccessibleName(self.tr("Signed note"))
         self.reader.setObjectName("signed_note")
         self.reader.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse
             | Qt.TextInteractionFlag.TextSelectableByKeyboard
         )
-        self.show_private = QPushButton("Show psychotherapy notes (private)", page)
+        self.show_private = QPushButton(self.tr("Show psychotherapy notes (private)"), page)
         self.show_private.setCheckable(True)
         self.show_private.setAutoDefault(False)
-        self.show_private.setAccessibleName("Show psychotherapy notes (private)")
+        self.show_private.setAccessibleName(self.tr("Show psychotherapy notes (private)"))
         self.private_reader = QPlainTextEdit(page)
         self.private_reader.setReadOnly(True)
-        self.private_reader.setAccessibleName("Psychotherapy notes (private), read only")
+        self.private_reader.setAccessibleName(self.tr("Psychotherapy notes (private), read only"))
         self.private_reader.hide()
         self.show_private.toggled.connect(self.private_reader.setVisible)
         layout = QVBoxLayout(page)
@@ -448,17 +474,17 @@ class NoteEditor(QDialog):
         self.section_labels = {}
         parent = self.sections_box.parentWidget() or self
         any_required = False
+        # the sections' titles and prompts are the template's, as written
         for section in template.sections if template is not None else ():
             any_required = any_required or section.required
-            title = section.title + (" *" if section.required else "")
+            if section.required:
+                title = self.tr("{title} *").format(title=section.title)
+                name = self.tr("{title} (required)").format(title=section.title)
+            else:
+                title = name = section.title
             label = plain_label(title, parent)
             label.setFont(scaled_font(self.font(), 1.0, bold=True))
-            edit = _text_box(
-                parent,
-                section.title + (" (required)" if section.required else ""),
-                5,
-                section.prompt,
-            )
+            edit = _text_box(parent, name, 5, section.prompt)
             edit.setObjectName(f"section_{section.key}")
             edit.setPlainText(texts.get(section.key, ""))
             edit.textChanged.connect(self._edited)
@@ -477,14 +503,14 @@ class NoteEditor(QDialog):
             self._template = template
             self._build_sections(template, {})
             self._show_state()
-            self.status.setText("New note: it saves itself as you type.")
+            self.status.setText(self.tr("New note: it saves itself as you type."))
             return
         data = detail.data
         if self.template.findData(detail.template.key) < 0:
             self.template.addItem(detail.template.name, detail.template.key)
         self.template.setCurrentIndex(self.template.findData(detail.template.key))
         self.template.setEnabled(False)
-        self.template.setToolTip("A note keeps the template it was started with.")
+        self.template.setToolTip(self.tr("A note keeps the template it was started with."))
         self.session_date.setDate(_qdate(data.session_date))
         self.has_start.setChecked(data.start_time is not None)
         if data.start_time is not None:
@@ -521,7 +547,9 @@ class NoteEditor(QDialog):
         if detail.signed_at is not None:
             self._show_signed(detail)
         else:
-            self.status.setText(f"Draft last saved {_local(detail.updated_at)}")
+            self.status.setText(
+                self.tr("Draft last saved {when}").format(when=_local(detail.updated_at))
+            )
         self._show_state()
 
     def value(self) -> Any:
@@ -594,9 +622,11 @@ class NoteEditor(QDialog):
 
     def _risk_changed(self, *_args: object) -> None:
         above_none = self.risk.currentData() not in ("", "none")
-        self.risk_comment_label.setText("Risk comment *:" if above_none else "Risk comment:")
+        self.risk_comment_label.setText(
+            self.tr("Risk comment *:") if above_none else self.tr("Risk comment:")
+        )
         self.risk_comment.setAccessibleName(
-            "Risk comment (required above none)" if above_none else "Risk comment"
+            self.tr("Risk comment (required above none)") if above_none else self.tr("Risk comment")
         )
         self._edited()
 
@@ -688,8 +718,9 @@ class NoteEditor(QDialog):
             self._creating = False
             if created:
                 self.template.setEnabled(False)
-                self.template.setToolTip("A note keeps the template it was started with.")
-            self.status.setText(f"Draft saved {datetime.now():%H:%M:%S}")
+                self.template.setToolTip(self.tr("A note keeps the template it was started with."))
+            saved_at = f"{datetime.now():%H:%M:%S}"
+            self.status.setText(self.tr("Draft saved {time}").format(time=saved_at))
             self._show_state()
             self.note_changed.emit(new_id)
             pending, self._after_create = self._after_create, []
@@ -701,15 +732,17 @@ class NoteEditor(QDialog):
         def failed(exc: BaseException) -> None:
             self._creating = False
             self._closing = False
-            self.status.setText("Not saved")
-            self.error.setText("The draft could not be saved: " + user_message(exc))
+            self.status.setText(self.tr("Not saved"))
+            self.error.setText(
+                self.tr("The draft could not be saved: {reason}").format(reason=user_message(exc))
+            )
             pending, self._after_create = self._after_create, []
             for step in pending:
                 step()
 
         if note_id is None:
             self._creating = True
-        self.status.setText("Saving…")
+        self.status.setText(self.tr("Saving…"))
         # Creating a note always survives a lock: its text would have nowhere else to go.
         self.runner.query(
             work,
@@ -726,11 +759,12 @@ class NoteEditor(QDialog):
         if self.read_only or self._template is None:
             return
         if not self._has_text():
-            self.error.setText("Write the note before signing it.")
+            self.error.setText(self.tr("Write the note before signing it."))
             return
         problems = signing_errors(self.value(), self._template)
         if problems:
-            self.error.setText("To sign: " + "; ".join(_problem_words(self, problems)) + ".")
+            needed = "; ".join(_problem_words(problems))
+            self.error.setText(self.tr("To sign: {needed}.").format(needed=needed))
             self._focus_problem(problems)
             return
         self.save_now()
@@ -759,20 +793,20 @@ class NoteEditor(QDialog):
             notes.set_editing(session, note_id, False)
             return notes.get_note(session, note_id)
 
-        self.status.setText("Signing…")
+        self.status.setText(self.tr("Signing…"))
         self.runner.query(work, self._signed, self._sign_failed, changes="notes")
 
     def _signed(self, detail: Any) -> None:
         self.detail = detail
         self._show_signed(detail)
         self._show_state()
-        self.status.setText(f"Signed {_local(detail.signed_at)}")
+        self.status.setText(self.tr("Signed {when}").format(when=_local(detail.signed_at)))
         self.note_changed.emit(detail.id)
 
     def _sign_failed(self, exc: BaseException) -> None:
         from mhsw_desktop.services.practitioner import ProfileIncomplete
 
-        self.status.setText("Not signed")
+        self.status.setText(self.tr("Not signed"))
         self.error.setText(user_message(exc))
         if isinstance(exc, ProfileIncomplete):
             self.profile_requested.emit()
@@ -832,10 +866,10 @@ class NoteEditor(QDialog):
             return
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Delete draft")
-        box.setText("Delete this draft? What you wrote in it will be gone.")
-        delete = box.addButton("&Delete draft", QMessageBox.ButtonRole.DestructiveRole)
-        keep = box.addButton("&Keep it", QMessageBox.ButtonRole.RejectRole)
+        box.setWindowTitle(self.tr("Delete draft"))
+        box.setText(self.tr("Delete this draft? What you wrote in it will be gone."))
+        delete = box.addButton(self.tr("&Delete draft"), QMessageBox.ButtonRole.DestructiveRole)
+        keep = box.addButton(self.tr("&Keep it"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
@@ -868,15 +902,15 @@ class NoteEditor(QDialog):
         signed = self.read_only
         in_error = signed and self.detail.entered_in_error_at is not None
         if in_error:
-            state = "Entered in error"
+            state = self.tr("Entered in error")
         elif signed:
-            state = "Signed"
+            state = self.tr("Signed")
         elif self.note_id is None:
-            state = "New draft"
+            state = self.tr("New draft")
         else:
-            state = "Draft"
+            state = self.tr("Draft")
         if self.detail is not None and getattr(self.detail, "late_entry", False):
-            state += " · late entry"
+            state = self.tr("{state} · late entry").format(state=state)
         self.state_label.setText(state)
         self.pages.setCurrentIndex(1 if signed else 0)
         self.sign_button.setVisible(not signed)
@@ -939,7 +973,7 @@ class NoteEditor(QDialog):
 
         def ask() -> None:
             if self.note_id is None:
-                self.status.setText("Nothing to print yet: the note is empty.")
+                self.status.setText(self.tr("Nothing to print yet: the note is empty."))
             else:
                 self.print_requested.emit(self.client_id, self.note_id)
 
@@ -967,7 +1001,7 @@ class NoteEditor(QDialog):
         if self.read_only or (self.note_id is None and not self._has_text()):
             self._finish_close()
             return
-        self.status.setText("Saving…")
+        self.status.setText(self.tr("Saving…"))
         self.save_now(finish=True, then=self._finish_close)
 
     def _close_failed(self, exc: BaseException) -> None:
@@ -1021,78 +1055,106 @@ def _local(moment: datetime | None) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
-def _problem_words(editor: NoteEditor, problems: dict[str, str]) -> list[str]:
+def _problem_words(problems: dict[str, str]) -> list[str]:
+    """The signing check's problems, in its own words (a section's is whole; the risk
+    comment's follows its name)."""
     words = []
     for key, message in problems.items():
         if key == "risk_comment":
-            words.append("a risk comment " + message)
+            words.append(
+                QCoreApplication.translate("NoteEditor", "a risk comment {problem}").format(
+                    problem=message
+                )
+            )
         else:
             words.append(message)
     return words
 
 
+class SignedNoteText(QObject):
+    """Writes a signed note's text: a QObject so that its words are translated with
+    ``self.tr`` (the duration as a plural)."""
+
+    def write(self, doc: QTextDocument, detail: Any, base: QFont) -> None:
+        data = detail.data
+        doc.setDefaultFont(base)
+        cursor = QTextCursor(doc)
+        heading = QTextCharFormat()
+        heading.setFont(scaled_font(base, 1.1, bold=True))
+        plain = QTextCharFormat()
+        plain.setFont(base)
+        small = QTextCharFormat()
+        small.setFont(scaled_font(base, 0.9))
+
+        def block(title: str, text: str) -> None:
+            if not text.strip():
+                return
+            cursor.insertText(title + "\n", heading)
+            cursor.insertText(text.rstrip() + "\n\n", plain)
+
+        when = data.session_date.isoformat()
+        if data.start_time is not None:
+            when += f" {data.start_time:%H:%M}"
+        if data.duration_minutes:
+            #: Translators: {when} is the session's date and start time ("2026-12-02 14:00")
+            when = self.tr("{when}, %n minutes", "", data.duration_minutes).format(when=when)
+        # the template's name and sections' titles, the service type, location and risk
+        # level, and the mental status items are the template's and the domain's words
+        cursor.insertText(f"{detail.template.name} — {data.service_type.label}\n", heading)
+        lines = [
+            self.tr("Session: {when}").format(when=when),
+            self.tr("Location: {location}").format(location=data.location.label),
+        ]
+        if data.present:
+            lines.append(self.tr("Present: {present}").format(present=data.present))
+        if detail.late_entry:
+            lines.append(self.tr("Late entry (written after the session day)"))
+        cursor.insertText("\n".join(lines) + "\n\n", plain)
+        if detail.entered_in_error_at is not None:
+            on = _local(detail.entered_in_error_at)
+            cursor.insertText(self.tr("ENTERED IN ERROR on {when}").format(when=on) + "\n", heading)
+            reason = self.tr("Reason: {reason}").format(reason=detail.entered_in_error_reason)
+            cursor.insertText(reason + "\n\n", plain)
+        for section in detail.template.sections:
+            block(section.title, data.sections.get(section.key, ""))
+        mse = "\n".join(
+            f"{label}: {data.mental_status[key]}"
+            for key, label in MSE_FIELDS
+            if data.mental_status.get(key)
+        )
+        block(self.tr("Mental status"), mse)
+        if data.risk_level:
+            risk = data.risk_level.label + (f" — {data.risk_comment}" if data.risk_comment else "")
+            block(self.tr("Risk"), risk)
+        block(self.tr("Interventions"), data.interventions)
+        block(self.tr("Plan"), data.plan)
+        if data.next_appointment is not None:
+            block(self.tr("Next appointment"), f"{data.next_appointment:%Y-%m-%d %H:%M}")
+        block(self.tr("Between sessions"), data.homework)
+        signer = ", ".join(p for p in (detail.signer_name, detail.signer_credentials) if p)
+        signature = [self.tr("Signed by {signer}").format(signer=signer)]
+        if detail.signer_licence:
+            signature.append(self.tr("Licence {licence}").format(licence=detail.signer_licence))
+        signature.append(self.tr("Signed {when}").format(when=_local(detail.signed_at)))
+        signature.append(self.tr("SHA-256 {digest}").format(digest=detail.content_hash))
+        cursor.insertText(self.tr("Signature") + "\n", heading)
+        cursor.insertText("\n".join(signature) + "\n\n", small)
+        for number, addendum in enumerate(detail.addenda, start=1):
+            cursor.insertText(self.tr("Addendum {number}").format(number=number) + "\n", heading)
+            cursor.insertText(addendum.text.rstrip() + "\n", plain)
+            who = ", ".join(p for p in (addendum.signer_name, addendum.signer_credentials) if p)
+            signed = self.tr("Signed by {signer} {when}").format(
+                signer=who, when=_local(addendum.signed_at)
+            )
+            digest = self.tr("SHA-256 {digest}").format(digest=addendum.content_hash)
+            cursor.insertText(f"{signed}\n{digest}\n\n", small)
+
+
+@cache
+def _signed_text() -> SignedNoteText:
+    return SignedNoteText()
+
+
 def write_signed(doc: QTextDocument, detail: Any, base: QFont) -> None:
     """Write a signed note into ``doc`` as plain text runs (never parsed as HTML)."""
-    data = detail.data
-    doc.setDefaultFont(base)
-    cursor = QTextCursor(doc)
-    heading = QTextCharFormat()
-    heading.setFont(scaled_font(base, 1.1, bold=True))
-    plain = QTextCharFormat()
-    plain.setFont(base)
-    small = QTextCharFormat()
-    small.setFont(scaled_font(base, 0.9))
-
-    def block(title: str, text: str) -> None:
-        if not text.strip():
-            return
-        cursor.insertText(title + "\n", heading)
-        cursor.insertText(text.rstrip() + "\n\n", plain)
-
-    when = data.session_date.isoformat()
-    if data.start_time is not None:
-        when += f" {data.start_time:%H:%M}"
-    if data.duration_minutes:
-        when += f", {data.duration_minutes} minutes"
-    cursor.insertText(f"{detail.template.name} — {data.service_type.label}\n", heading)
-    lines = [f"Session: {when}", f"Location: {data.location.label}"]
-    if data.present:
-        lines.append(f"Present: {data.present}")
-    if detail.late_entry:
-        lines.append("Late entry (written after the session day)")
-    cursor.insertText("\n".join(lines) + "\n\n", plain)
-    if detail.entered_in_error_at is not None:
-        cursor.insertText(f"ENTERED IN ERROR on {_local(detail.entered_in_error_at)}\n", heading)
-        cursor.insertText(f"Reason: {detail.entered_in_error_reason}\n\n", plain)
-    for section in detail.template.sections:
-        block(section.title, data.sections.get(section.key, ""))
-    mse = "\n".join(
-        f"{label}: {data.mental_status[key]}"
-        for key, label in MSE_FIELDS
-        if data.mental_status.get(key)
-    )
-    block("Mental status", mse)
-    if data.risk_level:
-        risk = data.risk_level.label + (f" — {data.risk_comment}" if data.risk_comment else "")
-        block("Risk", risk)
-    block("Interventions", data.interventions)
-    block("Plan", data.plan)
-    if data.next_appointment is not None:
-        block("Next appointment", f"{data.next_appointment:%Y-%m-%d %H:%M}")
-    block("Between sessions", data.homework)
-    signer = ", ".join(p for p in (detail.signer_name, detail.signer_credentials) if p)
-    signature = [f"Signed by {signer}"]
-    if detail.signer_licence:
-        signature.append(f"Licence {detail.signer_licence}")
-    signature.append(f"Signed {_local(detail.signed_at)}")
-    signature.append(f"SHA-256 {detail.content_hash}")
-    cursor.insertText("Signature\n", heading)
-    cursor.insertText("\n".join(signature) + "\n\n", small)
-    for number, addendum in enumerate(detail.addenda, start=1):
-        cursor.insertText(f"Addendum {number}\n", heading)
-        cursor.insertText(addendum.text.rstrip() + "\n", plain)
-        who = ", ".join(p for p in (addendum.signer_name, addendum.signer_credentials) if p)
-        cursor.insertText(
-            f"Signed by {who} {_local(addendum.signed_at)}\nSHA-256 {addendum.content_hash}\n\n",
-            small,
-        )
+    _signed_text().write(doc, detail, base)

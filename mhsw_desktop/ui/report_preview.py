@@ -18,6 +18,7 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import (
+    QCoreApplication,
     QEvent,
     QObject,
     QRectF,
@@ -61,27 +62,29 @@ from mhsw_desktop.domain.language import languages
 from mhsw_desktop.errors import NotFoundError, UserFacingError
 from mhsw_desktop.reports import CLIENT_FACING
 from mhsw_desktop.reports.make import ReportRequest
-from mhsw_desktop.ui.actions import PREVIEW_ACTIONS, build_actions, spec_of
+from mhsw_desktop.ui.actions import PREVIEW_ACTIONS, accessible_name, build_actions
 from mhsw_desktop.ui.operations import OperationRunner, user_message
+from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 from mhsw_desktop.ui.widgets import error_label, plain_label
 
+#: the reports' names in titles; source text, translated by :func:`report_title`
 KIND_TITLES = {
-    "session-summary": "Session summary",
-    "face-sheet": "Face sheet",
-    "record": "Full record",
-    "treatment-plan": "Treatment plan",
-    "safety-plan": "Safety plan (client copy)",
-    "wallet-card": "Safety plan wallet card",
-    "caseload": "Caseload list",
-    "disclosures": "Accounting of disclosures",
-    "measures": "Measures history",
-    "phq9-form": "PHQ-9 form",
-    "gad7-form": "GAD-7 form",
-    "next-steps": "Next-steps sheet",
-    "resources": "Resource list",
-    "treatment-consent-form": "Consent to treatment form",
-    "telehealth-consent-form": "Telehealth consent form",
-    "release-form": "Release of information form",
+    "session-summary": QT_TRANSLATE_NOOP("ReportPreviewDialog", "Session summary"),
+    "face-sheet": QT_TRANSLATE_NOOP("ReportPreviewDialog", "Face sheet"),
+    "record": QT_TRANSLATE_NOOP("ReportPreviewDialog", "Full record"),
+    "treatment-plan": QT_TRANSLATE_NOOP("ReportPreviewDialog", "Treatment plan"),
+    "safety-plan": QT_TRANSLATE_NOOP("ReportPreviewDialog", "Safety plan (client copy)"),
+    "wallet-card": QT_TRANSLATE_NOOP("ReportPreviewDialog", "Safety plan wallet card"),
+    "caseload": QT_TRANSLATE_NOOP("ReportPreviewDialog", "Caseload list"),
+    "disclosures": QT_TRANSLATE_NOOP("ReportPreviewDialog", "Accounting of disclosures"),
+    "measures": QT_TRANSLATE_NOOP("ReportPreviewDialog", "Measures history"),
+    "phq9-form": QT_TRANSLATE_NOOP("ReportPreviewDialog", "PHQ-9 form"),
+    "gad7-form": QT_TRANSLATE_NOOP("ReportPreviewDialog", "GAD-7 form"),
+    "next-steps": QT_TRANSLATE_NOOP("ReportPreviewDialog", "Next-steps sheet"),
+    "resources": QT_TRANSLATE_NOOP("ReportPreviewDialog", "Resource list"),
+    "treatment-consent-form": QT_TRANSLATE_NOOP("ReportPreviewDialog", "Consent to treatment form"),
+    "telehealth-consent-form": QT_TRANSLATE_NOOP("ReportPreviewDialog", "Telehealth consent form"),
+    "release-form": QT_TRANSLATE_NOOP("ReportPreviewDialog", "Release of information form"),
 }
 #: the kinds that can carry psychotherapy (process) notes, when asked in that very copy
 PRIVATE_KINDS = frozenset({"session-summary", "record"})
@@ -95,6 +98,7 @@ ZOOMS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 #: the largest page image the preview holds, in pixels (about 64 MB)
 MAX_PREVIEW_PIXELS = 16_000_000
 #: folder names of the common sync clients: saving there puts the file on someone's server
+#: (the services' own names, shown as they are)
 CLOUD_FOLDERS = {
     "onedrive": "OneDrive",
     "dropbox": "Dropbox",
@@ -111,12 +115,17 @@ _last_folder: Path | None = None
 
 
 def report_title(request: ReportRequest) -> str:
-    """What the report is called in titles: never whose it is (titles show in taskbars)."""
+    """What the report is called in titles, in the interface's language: never whose it is
+    (titles show in taskbars)."""
     if request.kind == "session-summary" and request.day is not None:
         if request.day == date.today():
-            return "Today's session summaries"
-        return f"Session summaries of {request.day.isoformat()}"
-    return KIND_TITLES.get(request.kind, "Report")
+            return QCoreApplication.translate("ReportPreviewDialog", "Today's session summaries")
+        return QCoreApplication.translate(
+            "ReportPreviewDialog", "Session summaries of {day}"
+        ).format(day=request.day.isoformat())
+    if request.kind in KIND_TITLES:
+        return QCoreApplication.translate("ReportPreviewDialog", KIND_TITLES[request.kind])
+    return QCoreApplication.translate("ReportPreviewDialog", "Report")
 
 
 def cloud_service(path: Path) -> str | None:
@@ -158,7 +167,8 @@ def file_dialog_history_kept() -> Iterator[None]:
 
 
 def _audit_report(session: Any, action: str, request: Any, pages: int, how: str) -> None:
-    """A report that left the app, in the audit log (its kind and size, never its text)."""
+    """A report that left the app, in the audit log (its kind and size, never its text);
+    the entry is stored, not shown here, so it is written as the log writes every entry."""
     from mhsw_desktop.services.audit import record
 
     count = f"{pages} page{'s' if pages != 1 else ''}"
@@ -281,7 +291,8 @@ class ReportPreviewDialog(QDialog):
         # psychotherapy notes go in only when chosen in this dialog, every time it opens
         self.request = dataclasses.replace(request, include_psychotherapy=False)
         self.title = report_title(request)
-        self.setWindowTitle(f"{self.title} — preview")  # never a client's name
+        # never a client's name
+        self.setWindowTitle(self.tr("{title} — preview").format(title=self.title))
         self.setObjectName("report_preview")
         self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
         self.setWindowFlag(Qt.WindowType.WindowContextHelpButtonHint, False)
@@ -321,23 +332,24 @@ class ReportPreviewDialog(QDialog):
         for action_id in ("previous_page", "next_page"):
             nav.addWidget(self._tool_button(action_id))
         self.page_number = plain_label("", self)
-        self.page_number.setAccessibleName("Page number")
+        self.page_number.setAccessibleName(self.tr("Page number"))
         nav.addWidget(self.page_number)
         nav.addStretch(1)
         for action_id in ("zoom_out", "zoom_in", "fit_width"):
             nav.addWidget(self._tool_button(action_id))
         self.zoom_label = plain_label("", self)
-        self.zoom_label.setAccessibleName("Zoom")
-        self.zoom_label.setMinimumWidth(self.fontMetrics().horizontalAdvance("Fit width (100%)"))
+        self.zoom_label.setAccessibleName(self.tr("Zoom"))
+        widest = self._zoom_words(1.0, fitted=True)
+        self.zoom_label.setMinimumWidth(self.fontMetrics().horizontalAdvance(widest))
         self.zoom_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         nav.addWidget(self.zoom_label)
 
         self.page_view = QLabel(self)
         self.page_view.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        self.page_view.setAccessibleName("Report page")
+        self.page_view.setAccessibleName(self.tr("Report page"))
         self.page_area = QScrollArea(self)
         self.page_area.setObjectName("report_page")
-        self.page_area.setAccessibleName("Report page")
+        self.page_area.setAccessibleName(self.tr("Report page"))
         self.page_area.setWidget(self.page_view)
         self.page_area.setWidgetResizable(True)
         self.page_area.setBackgroundRole(QPalette.ColorRole.Dark)
@@ -352,27 +364,35 @@ class ReportPreviewDialog(QDialog):
         self._rerender.timeout.connect(self._show_page)
 
         # -- options ------------------------------------------------------------------
-        self.private = QCheckBox("Include ps&ychotherapy (process) notes in this copy", self)
-        self.private.setAccessibleName("Include psychotherapy (process) notes in this copy")
+        self.private = QCheckBox(
+            self.tr("Include ps&ychotherapy (process) notes in this copy"), self
+        )
+        self.private.setAccessibleName(
+            self.tr("Include psychotherapy (process) notes in this copy")
+        )
         self.private.setToolTip(
-            "Psychotherapy notes are kept apart from the record. They go into this copy "
-            "only, and only while this box is ticked."
+            self.tr(
+                "Psychotherapy notes are kept apart from the record. They go into this copy "
+                "only, and only while this box is ticked."
+            )
         )
         self.private.setVisible(self.request.kind in PRIVATE_KINDS)
         self.private.toggled.connect(self._private_toggled)
 
         self.recipient = QComboBox(self)
-        self.recipient.setAccessibleName("Copy for")
+        self.recipient.setAccessibleName(self.tr("Copy for"))
         self.recipient.setToolTip(
-            "A copy for someone on the client's care team is checked against the client's "
-            "releases of information, says whom it is for, and is recorded as a disclosure "
-            "when it is saved or printed."
+            self.tr(
+                "A copy for someone on the client's care team is checked against the client's "
+                "releases of information, says whom it is for, and is recorded as a disclosure "
+                "when it is saved or printed."
+            )
         )
-        self.recipient.addItem("The practice's own copy", None)
+        self.recipient.addItem(self.tr("The practice's own copy"), None)
         self.recipient_row = QWidget(self)
         recipient_row = QHBoxLayout(self.recipient_row)
         recipient_row.setContentsMargins(0, 0, 0, 0)
-        recipient_label = QLabel("Cop&y for:", self.recipient_row)
+        recipient_label = QLabel(self.tr("Cop&y for:"), self.recipient_row)
         recipient_label.setBuddy(self.recipient)
         recipient_row.addWidget(recipient_label)
         recipient_row.addWidget(self.recipient, 1)
@@ -380,19 +400,21 @@ class ReportPreviewDialog(QDialog):
         self.recipient.activated.connect(self._recipient_chosen)
 
         self.language = QComboBox(self)
-        self.language.setAccessibleName("Language of this copy")
+        self.language.setAccessibleName(self.tr("Language of this copy"))
         self.language.setToolTip(
-            "Documents for the client print in the language their record asks for; choose "
-            "another for this copy, or both the client's language and English."
+            self.tr(
+                "Documents for the client print in the language their record asks for; choose "
+                "another for this copy, or both the client's language and English."
+            )
         )
-        self.language.addItem("As the client's record asks", None)
-        for lang in languages():
+        self.language.addItem(self.tr("As the client's record asks"), None)
+        for lang in languages():  # the languages' names as the domain gives them
             self.language.addItem(lang.label, lang.code)
-        self.language.addItem("Both: the client's language, then English", "both")
+        self.language.addItem(self.tr("Both: the client's language, then English"), "both")
         self.language_row = QWidget(self)
         language_row = QHBoxLayout(self.language_row)
         language_row.setContentsMargins(0, 0, 0, 0)
-        language_label = QLabel("&Language:", self.language_row)
+        language_label = QLabel(self.tr("&Language:"), self.language_row)
         language_label.setBuddy(self.language)
         language_row.addWidget(language_label)
         language_row.addWidget(self.language, 1)
@@ -404,20 +426,23 @@ class ReportPreviewDialog(QDialog):
 
         from mhsw_desktop.reports.protect import MIN_PASSWORD
 
-        self.protect = QCheckBox("Pro&tect the saved PDF with a password", self)
-        self.protect.setAccessibleName("Protect the saved PDF with a password")
+        self.protect = QCheckBox(self.tr("Pro&tect the saved PDF with a password"), self)
+        self.protect.setAccessibleName(self.tr("Protect the saved PDF with a password"))
         self.protect.toggled.connect(self._protect_toggled)
         self.password = QLineEdit(self)
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setAccessibleName("PDF password")
-        self.password.setPlaceholderText(f"At least {MIN_PASSWORD} characters")
+        self.password.setAccessibleName(self.tr("PDF password"))
+        self.password.setPlaceholderText(self.tr("At least %n characters", "", MIN_PASSWORD))
         self.repeat = QLineEdit(self)
         self.repeat.setEchoMode(QLineEdit.EchoMode.Password)
-        self.repeat.setAccessibleName("Repeat the PDF password")
+        self.repeat.setAccessibleName(self.tr("Repeat the PDF password"))
         self.password_row = QWidget(self)
         row = QHBoxLayout(self.password_row)
         row.setContentsMargins(0, 0, 0, 0)
-        for text, field in (("Pass&word:", self.password), ("R&epeat it:", self.repeat)):
+        for text, field in (
+            (self.tr("Pass&word:"), self.password),
+            (self.tr("R&epeat it:"), self.repeat),
+        ):
             label = QLabel(text, self.password_row)
             label.setBuddy(field)
             row.addWidget(label)
@@ -426,7 +451,7 @@ class ReportPreviewDialog(QDialog):
         self.error = error_label(self)
         self.error.hide()
         self.status = plain_label("", self)
-        self.status.setAccessibleName("Report status")
+        self.status.setAccessibleName(self.tr("Report status"))
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
@@ -434,12 +459,14 @@ class ReportPreviewDialog(QDialog):
         act["print_report"].triggered.connect(self.print_report)
         act["save_pdf"].triggered.connect(self.save_pdf)
         buttons = QDialogButtonBox(self)
-        self.print_button = self._push_button(buttons, "print_report", "Print on paper (Ctrl+P)")
+        self.print_button = self._push_button(
+            buttons, "print_report", self.tr("Print on paper (Ctrl+P)")
+        )
         self.save_button = self._push_button(
-            buttons, "save_pdf", "Save a copy as a PDF file (Ctrl+S)"
+            buttons, "save_pdf", self.tr("Save a copy as a PDF file (Ctrl+S)")
         )
         close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        close.setAccessibleName("Close the preview")
+        close.setAccessibleName(self.tr("Close the preview"))
         close.setAutoDefault(False)
         buttons.rejected.connect(self.reject)
 
@@ -465,16 +492,17 @@ class ReportPreviewDialog(QDialog):
     def _tool_button(self, action_id: str) -> QToolButton:
         button = QToolButton(self)
         button.setDefaultAction(self.actions_by_id[action_id])
-        button.setAccessibleName(spec_of(action_id).accessible_name)
+        button.setAccessibleName(accessible_name(action_id))
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         button.setAutoRaise(False)
         return button
 
     def _push_button(self, box: QDialogButtonBox, action_id: str, tip: str) -> QPushButton:
-        """A button in the bottom row for a registry action (enabled with it)."""
+        """A button in the bottom row for a registry action (enabled with it); ``tip`` is
+        already in the interface's language."""
         action = self.actions_by_id[action_id]
         button = box.addButton(action.text(), QDialogButtonBox.ButtonRole.ActionRole)
-        button.setAccessibleName(spec_of(action_id).accessible_name)
+        button.setAccessibleName(accessible_name(action_id))
         button.setToolTip(tip)
         button.setAutoDefault(False)
         button.clicked.connect(action.trigger)
@@ -571,7 +599,7 @@ class ReportPreviewDialog(QDialog):
         generation = self._generation
         self._set_busy(True)
         self._set_error("")
-        self.status.setText("Preparing the report…")
+        self.status.setText(self.tr("Preparing the report…"))
         self._open_progress()
 
         def work(session: Any) -> Any:
@@ -586,15 +614,18 @@ class ReportPreviewDialog(QDialog):
     def _open_progress(self) -> None:
         parent = self if self.isVisible() else self.parentWidget()
         what = self.title[0].lower() + self.title[1:]
-        progress = QProgressDialog(f"Preparing the {what}…", "", 0, 0, parent)
+        #: Translators: {report} is the report's name as in its title, first letter in lower
+        #: case ("face sheet")
+        making = self.tr("Preparing the {report}…").format(report=what)
+        progress = QProgressDialog(making, "", 0, 0, parent)
         progress.setWindowTitle(self.title)
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setAutoClose(False)
         progress.setAutoReset(False)
         progress.setValue(0)  # at its minimum, the timer below restarts: shown after 0.4 s
         progress.setMinimumDuration(400)
-        cancel = QPushButton("Cancel", progress)
-        cancel.setAccessibleName("Cancel making the report")
+        cancel = QPushButton(self.tr("Cancel"), progress)
+        cancel.setAccessibleName(self.tr("Cancel making the report"))
         progress.setCancelButton(cancel)
         progress.canceled.connect(self._cancel_generation)
         self._progress = progress
@@ -606,7 +637,10 @@ class ReportPreviewDialog(QDialog):
             return
         if progress.maximum() != total:
             progress.setRange(0, total)
-            progress.setLabelText(f"Preparing the {self.title.lower()}: {total} notes…")
+            #: Translators: {report} is the report's name as in its title, in lower case
+            #: ("today's session summaries")
+            making = self.tr("Preparing the {report}: %n notes…", "", total)
+            progress.setLabelText(making.format(report=self.title.lower()))
         progress.setValue(done)
 
     def _close_progress(self) -> None:
@@ -633,7 +667,7 @@ class ReportPreviewDialog(QDialog):
             return
         self._set_busy(False)
         self._sync_private()
-        self.status.setText("Cancelled; the preview shows the report as it was.")
+        self.status.setText(self.tr("Cancelled; the preview shows the report as it was."))
 
     def _generated(self, generation: int, request: ReportRequest, pdf: Any) -> None:
         if generation != self._generation or self._discarded:
@@ -650,10 +684,12 @@ class ReportPreviewDialog(QDialog):
         self._sync_language()
         self._set_busy(False)
         included = request.include_psychotherapy and request.kind in PRIVATE_KINDS
-        self.status.setText(
-            f"{pages.count} page{'s' if pages.count != 1 else ''}"
-            + (" · psychotherapy notes included in this copy" if included else "")
-        )
+        count = self.tr("1 page") if pages.count == 1 else self.tr("%n pages", "", pages.count)
+        if included:
+            count = self.tr("{pages} · psychotherapy notes included in this copy").format(
+                pages=count
+            )
+        self.status.setText(count)
         if not self.isVisible():
             self.show()
             if QGuiApplication.platformName() != "offscreen":
@@ -671,10 +707,9 @@ class ReportPreviewDialog(QDialog):
             return
         message = user_message(exc)
         if isinstance(exc, NotFoundError) and self.request.day is not None:
-            message = (
-                f"There are no session notes dated {self.request.day.isoformat()}, "
-                "so there is nothing to print."
-            )
+            message = self.tr(
+                "There are no session notes dated {day}, so there is nothing to print."
+            ).format(day=self.request.day.isoformat())
         if self._pdf is None:
             self.problem.emit(message)
             self.discard()
@@ -783,12 +818,13 @@ class ReportPreviewDialog(QDialog):
     def _update_navigation(self) -> None:
         count = self.page_count
         if count:
-            self.page_number.setText(f"Page {self._page + 1} of {count}")
+            self.page_number.setText(
+                self.tr("Page {page} of {count}").format(page=self._page + 1, count=count)
+            )
         else:
             self.page_number.setText("")
         self.page_view.setAccessibleDescription(self.page_number.text())
-        percent = round(self._shown_factor * 100)
-        self.zoom_label.setText(f"Fit width ({percent}%)" if self._zoom is None else f"{percent}%")
+        self.zoom_label.setText(self._zoom_words(self._shown_factor, fitted=self._zoom is None))
         act = self.actions_by_id
         ready = not self._busy and count > 0
         act["previous_page"].setEnabled(ready and self._page > 0)
@@ -798,6 +834,14 @@ class ReportPreviewDialog(QDialog):
         act["fit_width"].setEnabled(ready)
         act["print_report"].setEnabled(ready)
         act["save_pdf"].setEnabled(ready)
+
+    def _zoom_words(self, factor: float, *, fitted: bool) -> str:
+        """The zoom as the label shows it: "Fit width (100%)" or "150%"."""
+        percent = round(factor * 100)
+        if fitted:
+            return self.tr("Fit width ({percent}%)").format(percent=percent)
+        #: Translators: the zoom, as a percentage of the page's natural size
+        return self.tr("{percent}%").format(percent=percent)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and self._zoom is None and self._pages is not None:
@@ -830,7 +874,7 @@ class ReportPreviewDialog(QDialog):
             else QPageLayout.Orientation.Portrait
         )
         dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle(f"Print — {self.title}")
+        dialog.setWindowTitle(self.tr("Print — {title}").format(title=self.title))
         option = QAbstractPrintDialog.PrintDialogOption
         dialog.setOptions(
             option.PrintPageRange
@@ -859,7 +903,7 @@ class ReportPreviewDialog(QDialog):
             last_first=printer.pageOrder() == QPrinter.PageOrder.LastPageFirst,
         )
         if not chosen:
-            self._set_error("The chosen page range has no pages of this report.")
+            self._set_error(self.tr("The chosen page range has no pages of this report."))
             return
         copies = 1 if printer.supportsMultipleCopies() else max(1, printer.copyCount())
         self._print_pages(printer, pages, chosen * copies)
@@ -869,8 +913,10 @@ class ReportPreviewDialog(QDialog):
         painter = QPainter()
         if not painter.begin(printer):
             self._set_error(
-                "The printer could not be started. Check that it is switched on and "
-                "connected, then try again."
+                self.tr(
+                    "The printer could not be started. Check that it is switched on and "
+                    "connected, then try again."
+                )
             )
             return
         resolution = printer.resolution()
@@ -878,13 +924,13 @@ class ReportPreviewDialog(QDialog):
         paper = QRectF(printer.pageLayout().fullRectPixels(resolution))
         progress = None
         if len(sequence) > 1:
-            progress = QProgressDialog("Printing…", "", 0, len(sequence), self)
-            progress.setWindowTitle(f"Print — {self.title}")
+            progress = QProgressDialog(self.tr("Printing…"), "", 0, len(sequence), self)
+            progress.setWindowTitle(self.tr("Print — {title}").format(title=self.title))
             progress.setWindowModality(Qt.WindowModality.WindowModal)
             progress.setValue(0)
             progress.setMinimumDuration(300)
-            cancel = QPushButton("Cancel", progress)
-            cancel.setAccessibleName("Cancel printing")
+            cancel = QPushButton(self.tr("Cancel"), progress)
+            cancel.setAccessibleName(self.tr("Cancel printing"))
             progress.setCancelButton(cancel)
         self._printing = True
         self._set_busy(True)
@@ -905,7 +951,11 @@ class ReportPreviewDialog(QDialog):
                 target.moveCenter(paper.center())
                 pages.paint(painter, index, dpi, target)
                 if progress is not None:
-                    progress.setLabelText(f"Printing page {n + 1} of {len(sequence)}…")
+                    progress.setLabelText(
+                        self.tr("Printing page {page} of {count}…").format(
+                            page=n + 1, count=len(sequence)
+                        )
+                    )
                     progress.setValue(n + 1)
         finally:
             if stopped:
@@ -924,10 +974,13 @@ class ReportPreviewDialog(QDialog):
             self._stale = False
             self._records_changed("")
         if stopped:
-            self.status.setText("Printing was stopped.")
+            self.status.setText(self.tr("Printing was stopped."))
         else:
             count = len(sequence)
-            self.status.setText(f"Sent {count} page{'s' if count != 1 else ''} to the printer.")
+            if count == 1:
+                self.status.setText(self.tr("Sent 1 page to the printer."))
+            else:
+                self.status.setText(self.tr("Sent %n pages to the printer.", "", count))
             self._record_printed("print", count)
 
     def _record_printed(self, means: str, pages: int) -> None:
@@ -954,7 +1007,9 @@ class ReportPreviewDialog(QDialog):
 
     def _disclosure_recorded(self) -> None:
         if shiboken6.isValid(self) and not self._discarded:
-            self.status.setText(self.status.text().rstrip(".") + "; recorded as a disclosure.")
+            #: Translators: {status} is "Sent 3 pages to the printer" (its full stop dropped)
+            printed = self.tr("{status}; recorded as a disclosure.")
+            self.status.setText(printed.format(status=self.status.text().rstrip(".")))
 
     # -- saving ----------------------------------------------------------------------------
     def _protect_toggled(self, checked: bool) -> None:
@@ -978,13 +1033,17 @@ class ReportPreviewDialog(QDialog):
             password = self.password.text()
             if len(password) < MIN_PASSWORD:
                 self._set_error(
-                    f"The password needs at least {MIN_PASSWORD} characters "
-                    f"(it has {len(password)}), so that nobody can guess it."
+                    self.tr(
+                        "The password needs at least %n characters (it has {length}), so that "
+                        "nobody can guess it.",
+                        "",
+                        MIN_PASSWORD,
+                    ).format(length=len(password))
                 )
                 self.password.setFocus()
                 return
             if self.repeat.text() != password:
-                self._set_error("The two passwords are not the same. Type them again.")
+                self._set_error(self.tr("The two passwords are not the same. Type them again."))
                 self.repeat.setFocus()
                 self.repeat.selectAll()
                 return
@@ -995,8 +1054,8 @@ class ReportPreviewDialog(QDialog):
         )
         with file_dialog_history_kept():
             chosen, _filter = QFileDialog.getSaveFileName(
-                self, "Save the report as PDF", str(start / suggested_filename(self.request)),
-                "PDF files (*.pdf)",
+                self, self.tr("Save the report as PDF"),
+                str(start / suggested_filename(self.request)), self.tr("PDF files") + " (*.pdf)",
             )  # fmt: skip
         if not chosen or self._discarded:
             return
@@ -1010,13 +1069,15 @@ class ReportPreviewDialog(QDialog):
         box = QMessageBox(self)
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle("Save as PDF")
+        box.setWindowTitle(self.tr("Save as PDF"))
         box.setText(
-            f"That folder looks like one that {service} copies to the internet. A report "
-            "saved there leaves this computer.\n\nSave it there anyway?"
+            self.tr(
+                "That folder looks like one that {service} copies to the internet. A report "
+                "saved there leaves this computer.\n\nSave it there anyway?"
+            ).format(service=service)
         )
-        save = box.addButton("Save &there", QMessageBox.ButtonRole.AcceptRole)
-        other = box.addButton("&Choose another folder", QMessageBox.ButtonRole.RejectRole)
+        save = box.addButton(self.tr("Save &there"), QMessageBox.ButtonRole.AcceptRole)
+        other = box.addButton(self.tr("&Choose another folder"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(other)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
 
@@ -1031,6 +1092,9 @@ class ReportPreviewDialog(QDialog):
         data, request, report = self._pdf, self.request, self._report
         if data is None or self.runner.vault is None:
             return
+        # worded here, on the GUI thread: the file is written on the worker
+        not_saved = self.tr("Could not save {path}: {reason}. Nothing was written.")
+        unwritable = self.tr("the folder cannot be written to")
 
         def write() -> Path:
             from mhsw_desktop.reports.protect import protect
@@ -1040,8 +1104,8 @@ class ReportPreviewDialog(QDialog):
             try:
                 write_atomic(path, out)
             except OSError as exc:
-                reason = exc.strerror or "the folder cannot be written to"
-                raise SaveFailed(f"Could not save {path}: {reason}. Nothing was written.") from None
+                reason = exc.strerror or unwritable  # the system's words, when it has them
+                raise SaveFailed(not_saved.format(path=path, reason=reason)) from None
             return path
 
         def write_and_record(session: Any) -> Path:
@@ -1056,7 +1120,7 @@ class ReportPreviewDialog(QDialog):
             return write()
 
         self.actions_by_id["save_pdf"].setEnabled(False)
-        self.status.setText("Saving…")
+        self.status.setText(self.tr("Saving…"))
         protected = password is not None
         shared = request.for_collaborator is not None
         done = lambda saved: self._saved(saved, protected, shared)  # noqa: E731
@@ -1072,11 +1136,15 @@ class ReportPreviewDialog(QDialog):
         self.actions_by_id["save_pdf"].setEnabled(not self._busy and self._pdf is not None)
         self.password.clear()
         self.repeat.clear()
-        self.status.setText(
-            f"Saved to {path}"
-            + (" (password-protected)" if protected else "")
-            + ("; recorded as a disclosure." if shared else ".")
-        )
+        if protected and shared:
+            text = self.tr("Saved to {path} (password-protected); recorded as a disclosure.")
+        elif protected:
+            text = self.tr("Saved to {path} (password-protected).")
+        elif shared:
+            text = self.tr("Saved to {path}; recorded as a disclosure.")
+        else:
+            text = self.tr("Saved to {path}.")
+        self.status.setText(text.format(path=path))
 
     def _save_failed(self, exc: BaseException) -> None:
         if not shiboken6.isValid(self) or self._pdf is None:

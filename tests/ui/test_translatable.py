@@ -47,13 +47,6 @@ PENDING = {
     "care_team_pane.py",
     "treatment_plan_pane.py",
     "safety_plan_pane.py",
-    # reserved for now
-    "client_form.py",
-    "report_preview.py",
-    "main_window.py",
-    "actions.py",
-    "note_editor.py",
-    "client_view.py",
 }
 
 

@@ -445,7 +445,8 @@ MENUS: tuple[tuple[str, str], ...] = (
     ("view", QT_TRANSLATE_NOOP("Actions", "&View")),
     ("clients", QT_TRANSLATE_NOOP("Actions", "&Clients")),
     ("notes", QT_TRANSLATE_NOOP("Actions", "&Notes")),
-    ("documents", QT_TRANSLATE_NOOP("Actions", "&Documents")),
+    # Alt+D is the safety plan's "Client signed" (and the discharge date's): U here
+    ("documents", QT_TRANSLATE_NOOP("Actions", "Doc&uments")),
     ("help", QT_TRANSLATE_NOOP("Actions", "&Help")),
 )
 

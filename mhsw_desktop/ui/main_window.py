@@ -177,6 +177,7 @@ class MainWindow(QMainWindow):
         self.client_view.edit_requested.connect(self.open_client)
         self.client_view.add_task_requested.connect(lambda cid, name: self.add_task((cid, name)))
         self.client_view.problem.connect(self.show_problem)
+        self.client_view.measures.report_requested.connect(self.open_report)
         self.today.open_note_requested.connect(self.open_note)
         self.today.open_client_requested.connect(self.show_client)
         self.today.plan_reviews.open_plan_requested.connect(self.show_treatment_plan)

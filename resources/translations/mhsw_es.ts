@@ -620,8 +620,8 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>&amp;Documents</source>
+        <location line="+2"/>
+        <source>Doc&amp;uments</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -4283,12 +4283,12 @@ Anyone who can open that folder can read them. Keep it safe, and delete it when 
     </message>
     <message>
         <location line="+2"/>
-        <location line="+503"/>
+        <location line="+504"/>
         <source>&amp;Open recovered drafts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-502"/>
+        <location line="-503"/>
         <source>Open recovered drafts</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4313,7 +4313,7 @@ Anyone who can open that folder can read them. Keep it safe, and delete it when 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+85"/>
+        <location line="+86"/>
         <source>{app} — Locked</source>
         <translation type="unfinished"></translation>
     </message>

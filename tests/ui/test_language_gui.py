@@ -96,8 +96,8 @@ def test_the_documents_menu_prints_each_client_document(qtbot, controller, langu
     folder, passphrase, ids = language_vault
     window = unlock(qtbot, controller, folder, passphrase)
     titles = [a.text() for a in window.menuBar().actions()]
-    assert "&Documents" in titles
-    menu = window.menuBar().actions()[titles.index("&Documents")].menu()
+    assert "Doc&uments" in titles
+    menu = window.menuBar().actions()[titles.index("Doc&uments")].menu()
     assert [a.objectName() for a in menu.actions() if not a.isSeparator()] == [
         f"action_{action_id}" for action_id, _kind in CLIENT_DOCUMENT_ACTIONS
     ]
@@ -111,3 +111,24 @@ def test_the_documents_menu_prints_each_client_document(qtbot, controller, langu
         assert "—" in dialog.windowTitle() and "Lucía" not in dialog.windowTitle()
         dialog.reject()
         qtbot.waitUntil(lambda d=dialog: not d.isVisible())
+
+
+def test_the_measures_tab_prints_the_selected_phq9_as_answered(qtbot, controller, language_vault):
+    from mhsw_desktop.services.measures import MeasureInput, add_measure
+
+    folder, passphrase, ids = language_vault
+    window = unlock(qtbot, controller, folder, passphrase)
+    with controller.runner.vault.unit_of_work() as s:
+        answers = (1, 2, 1, 0, 2, 1, 0, 1, 0)
+        add_measure(s, MeasureInput(ids["lucia"], "phq9", answers, date.today()))
+    window.show_client(ids["lucia"])
+    pane = window.client_view.measures
+    qtbot.waitUntil(lambda: pane.history.rowCount() == 1 and pane.print_form.isEnabled())
+    pane.history_table.selectRow(0)
+    pane.print_form.click()
+    dialog = wait_preview(qtbot)
+    assert dialog.request.kind == "phq9-form" and dialog.request.measure_id is not None
+    words = text_of(dialog._pdf)
+    assert "Cuestionario sobre la salud del paciente-9" in words and "Dakota" not in words
+    assert "Puntuación total" in words
+    dialog.reject()

@@ -25,41 +25,11 @@ def _load_checker():
 
 checker = _load_checker()
 
-#: Files whose strings are not marked yet (skipped); remove a name once it is converted.
-PENDING = {
-    # being marked by another helper
-    "export_dialog.py",
-    "measure_form.py",
-    "release_dialog.py",
-    "practitioner_dialog.py",
-    "service_form.py",
-    "unlock_dialog.py",
-    "restore_wizard.py",
-    "wizard.py",
-    "search_view.py",
-    "import_clients_dialog.py",
-    "client_model.py",
-    "measure_chart.py",
-    "measures_pane.py",
-    "controller.py",
-    "collaborator_directory.py",
-    "resource_directory.py",
-    "care_team_pane.py",
-    "treatment_plan_pane.py",
-    "safety_plan_pane.py",
-}
-
 
 @pytest.mark.parametrize("name", sorted(p.name for p in UI.glob("*.py")))
 def test_display_strings_are_marked_for_translation(name):
-    if name in PENDING:
-        pytest.skip("not marked yet")
     findings = checker.check_file(UI / name)
     assert not findings, "\n".join(str(f) for f in findings)
-
-
-def test_pending_lists_only_files_that_exist():
-    assert {p.name for p in UI.glob("*.py")} >= PENDING
 
 
 @pytest.mark.parametrize(

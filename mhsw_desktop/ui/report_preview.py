@@ -681,6 +681,13 @@ class ReportPreviewDialog(QDialog):
         self._page = min(self._page, pages.count - 1)
         self._sync_private()
         self._sync_recipient()
+        if request.lang is None:  # say what "as the record asks" came to for this client
+            names = " + ".join(
+                lang.name for code in pdf.languages for lang in languages() if lang.code == code
+            )
+            self.language.setItemText(
+                0, self.tr("As the client's record asks ({languages})").format(languages=names)
+            )
         self._sync_language()
         self._set_busy(False)
         included = request.include_psychotherapy and request.kind in PRIVATE_KINDS

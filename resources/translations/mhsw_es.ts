@@ -6669,12 +6669,12 @@ Printed: {day}</source>
     </message>
     <message>
         <location line="+8"/>
-        <location line="+305"/>
+        <location line="+312"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-304"/>
+        <location line="-311"/>
         <source>Cancel making the report</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6693,7 +6693,12 @@ Printed: {day}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+19"/>
+        <source>As the client&apos;s record asks ({languages})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>1 page</source>
         <translation type="unfinished"></translation>
     </message>

@@ -83,6 +83,7 @@ def test_the_preview_prints_spanish_by_default_and_english_on_request(
     assert dialog.language_row.isVisibleTo(dialog)
     assert dialog._report.languages == ("es",)
     assert "Mi plan de seguridad" in text_of(dialog._pdf)
+    assert dialog.language.currentText() == "As the client's record asks (Spanish)"
     english = dialog.language.findData("en")
     dialog.language.setCurrentIndex(english)
     dialog.language.activated.emit(english)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from mhsw_desktop.domain.client import ClientStatus
 from mhsw_desktop.domain.client_rules import ClientInput, normalised
+from mhsw_desktop.domain.language import languages
 from mhsw_desktop.domain.text import fold
 from mhsw_desktop.errors import UserFacingError, ValidationError
 from mhsw_desktop.services.resources import _unneutralise
@@ -47,6 +48,8 @@ FIELDS: dict[str, str] = {
     "discharge_date": "Discharge date",
     "discharge_reason": "Discharge reason",
     "important_to_know": "Important to know",
+    "preferred_language": "Preferred language",
+    "interpreter_needed": "Interpreter needed",
 }
 REQUIRED = ("legal_first_name", "legal_last_name", "date_of_birth")
 DATE_FIELDS = frozenset({"date_of_birth", "intake_date", "discharge_date"})
@@ -72,7 +75,13 @@ _SYNONYMS: dict[str, tuple[str, ...]] = {
     "discharge_date": ("dischargedate", "discharged", "closedate", "closeddate", "enddate"),
     "discharge_reason": ("dischargereason", "reasonfordischarge", "closurereason"),
     "important_to_know": ("importanttoknow", "notes", "alerts", "important", "comments"),
+    "preferred_language": ("language", "preferredlanguage", "primarylanguage", "lang",
+                           "languagespoken", "idioma"),
+    "interpreter_needed": ("interpreter", "interpreterneeded", "needsinterpreter",
+                           "interpreterrequired"),
 }  # fmt: skip
+_YES = frozenset({"yes", "y", "true", "1", "si", "x", "needed", "required"})
+_NO = frozenset({"no", "n", "false", "0", "", "notneeded", "none"})
 _GUESS = {alias: name for name, aliases in _SYNONYMS.items() for alias in aliases}
 _STATUS_WORDS = {
     "active": ClientStatus.ACTIVE,
@@ -302,6 +311,17 @@ class Preview:
         return {p.row for p in self.problems}
 
 
+def _language_code(text: str) -> str | None:
+    """The code of a language cell: "es", "Spanish", "Español" (empty: English)."""
+    wanted = _key(text)
+    if not wanted:
+        return "en"
+    for lang in languages():
+        if wanted in {_key(lang.code), _key(lang.name), _key(lang.native)}:
+            return lang.code
+    return None
+
+
 def _candidate(
     number: int, cells: Sequence[str], columns: Mapping[str, int], header: Sequence[str],
     form: str, today: date,
@@ -328,6 +348,20 @@ def _candidate(
             except ValueError as exc:
                 problems.append(RowProblem(number, column(name), name, str(exc)))
                 values[name] = None
+        elif name == "preferred_language":
+            code = _language_code(text)
+            if code is None:
+                known = ", ".join(lang.name for lang in languages())
+                message = f"unknown language {text.strip()!r} ({known})"
+                problems.append(RowProblem(number, column(name), name, message))
+                code = "en"
+            values[name] = code
+        elif name == "interpreter_needed":
+            answer = _key(text)
+            if answer not in _YES | _NO:
+                problems.append(RowProblem(number, column(name), name,
+                                           f"{text.strip()!r} is not yes or no"))  # fmt: skip
+            values[name] = answer in _YES
         elif name == "status":
             status = _STATUS_WORDS.get(_key(text)) if text.strip() else ClientStatus.ACTIVE
             if status is None:

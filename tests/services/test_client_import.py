@@ -225,3 +225,34 @@ def test_fuzzed_files_import_whole_or_not_at_all(
         assert "nothing was imported" in str(exc) or exc.problems == ()
         with vault.session() as session:
             assert count_clients(session) == before
+
+
+def test_language_and_interpreter_columns_are_read_in_words_or_codes(vault: Vault) -> None:
+    assert ci.guess_mapping(["First", "Last", "DOB", "Primary Language", "Interpreter?"]) == [
+        "legal_first_name", "legal_last_name", "date_of_birth", "preferred_language",
+        "interpreter_needed",
+    ]  # fmt: skip
+    outcome = run(
+        vault,
+        "First,Last,DOB,Language,Interpreter\n"
+        "Ana,Quill,1985-03-14,Español,Sí\n"
+        "Bo,Reed,1990-12-31,es,no\n"
+        "Cy,Lund,1970-02-03,,\n",
+    )
+    assert len(outcome.imported) == 3
+    from mhsw_desktop.services.clients import get_client
+
+    with vault.session() as session:
+        people = {
+            d.legal_last_name: (d.preferred_language, d.interpreter_needed)
+            for d in (get_client(session, r.id).data for r in list_clients(session, "all"))
+        }
+    assert people == {"Quill": ("es", True), "Reed": ("es", False), "Lund": ("en", False)}
+    checked = check(
+        vault, "First,Last,DOB,Language,Interpreter\nDi,Moss,1980-01-01,Klingon,maybe\n"
+    )
+    found = {(p.column, p.message) for p in checked.problems}
+    assert found == {
+        ("Language", "unknown language 'Klingon' (English, Spanish)"),
+        ("Interpreter", "'maybe' is not yes or no"),
+    }

@@ -20,6 +20,7 @@ from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table
 from sqlalchemy.orm import Session
 
@@ -286,10 +287,14 @@ def _who_and_when(data: MeasureFormData, tongue: Tongue, fs: FormStyles, width: 
     return table
 
 
-def _widths(d: MeasureDefinition, width: float, tongue: Tongue, scale: float) -> list[float]:
+def _widths(
+    d: MeasureDefinition, width: float, tongue: Tongue, scale: float, fs: FormStyles
+) -> list[float]:
     """The number, the item, and one column per answer (as wide as its heading's type
-    needs: "Más de la mitad de los días" in three lines, not five)."""
-    number = 0.65 * cm
+    needs: "Más de la mitad de los días" in three lines, not five). The number column
+    holds the widest "9." in its own type, with the cell's padding (3 pt each side)."""
+    widest = max(stringWidth(f"{n}.", BOLD, fs.number.fontSize) for n in range(1, len(d.items) + 1))
+    number = max(0.65 * cm, widest + 6 + 1)
     answer = (1.66 if tongue.bilingual else 1.8) * cm * scale
     return [number, width - number - answer * len(d.choices), *([answer] * len(d.choices))]
 
@@ -369,7 +374,7 @@ def _items_table(data: MeasureFormData, tongue: Tongue, fs: FormStyles, width: f
         rows.append([Paragraph(f"{number}.", fs.number), text, *boxes])
     office, office_style = _office_rows(data, tongue, fs)
     rows += office
-    table = Table(rows, colWidths=_widths(d, width, tongue, fs.scale), hAlign="LEFT")
+    table = Table(rows, colWidths=_widths(d, width, tongue, fs.scale, fs), hAlign="LEFT")
     pad = 2.0 if tongue.bilingual else 2.5
     last_item = len(d.items)
     table.setStyle(

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from mhsw_desktop.domain.measure_defs import DEFINITIONS, definition, missing_text
 from mhsw_desktop.ui.measure_chart import TrendChart, chart_events, chart_points
 from mhsw_desktop.ui.operations import OperationRunner, user_message
-from mhsw_desktop.ui.record_model import Column, RecordTableModel
+from mhsw_desktop.ui.record_model import ROW_ROLE, Column, RecordTableModel
 from mhsw_desktop.ui.record_view import RecordTableView
 from mhsw_desktop.ui.translation import QT_TRANSLATE_NOOP
 from mhsw_desktop.ui.widgets import plain_label
@@ -428,7 +428,10 @@ class MeasuresPane(QWidget):
 
         if self.client_id is None:
             return
-        row = self.history_table.current_record()
+        # only a row the practitioner selected prints as answered: the table's current
+        # row (where Tab left the cursor) would hand out old answers for a blank form
+        chosen = self.history_table.selectionModel().selectedRows()
+        row = chosen[0].data(ROW_ROLE) if chosen else None
         kind = self.current_kind()
         if kind not in PRINTABLE:
             self.problem.emit(self.tr("Only the PHQ-9 and GAD-7 have printed forms."))

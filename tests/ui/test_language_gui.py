@@ -133,3 +133,26 @@ def test_the_measures_tab_prints_the_selected_phq9_as_answered(qtbot, controller
     assert "Cuestionario sobre la salud del paciente-9" in words and "Dakota" not in words
     assert "Puntuación total" in words
     dialog.reject()
+
+
+def test_with_no_row_selected_the_measures_tab_prints_a_blank_form(
+    qtbot, controller, language_vault
+):
+    """Tab leaves a current row in the history; only a selected one prints as answered."""
+    from mhsw_desktop.services.measures import MeasureInput, add_measure
+
+    folder, passphrase, ids = language_vault
+    window = unlock(qtbot, controller, folder, passphrase)
+    with controller.runner.vault.unit_of_work() as s:
+        answers = (1, 2, 1, 0, 2, 1, 0, 1, 0)
+        add_measure(s, MeasureInput(ids["lucia"], "phq9", answers, date.today()))
+    window.show_client(ids["lucia"])
+    pane = window.client_view.measures
+    qtbot.waitUntil(lambda: pane.history.rowCount() == 1 and pane.print_form.isEnabled())
+    table = pane.history_table
+    table.setCurrentIndex(pane.history.index(0, 0))
+    table.clearSelection()
+    pane.print_form.click()
+    dialog = wait_preview(qtbot)
+    assert dialog.request.kind == "phq9-form" and dialog.request.measure_id is None
+    dialog.reject()

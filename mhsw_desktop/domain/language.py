@@ -109,6 +109,8 @@ def document_languages(preferred: str, choice: DocumentLanguage | str) -> tuple[
 
     ``both`` for a client whose language is English is English alone.
     """
+    if choice not in {d.value for d in DocumentLanguage} or check_code(preferred) is not None:
+        return (ENGLISH,)  # a value from outside (an edited export): the safe default
     choice = DocumentLanguage(choice)
     if choice == DocumentLanguage.ENGLISH or preferred in ("", ENGLISH):
         return (ENGLISH,)
@@ -134,6 +136,19 @@ class TextsError(ValueError):
 
 @cache
 def _file_texts(code: str, family: str) -> dict[str, str]:
+    """The texts of one file; a broken one (a practice editing its consent text) counts
+    as untranslated, so documents fall back to English rather than stop printing. The
+    English source is never allowed to be broken: tests read every file strictly."""
+    try:
+        return read_texts(code, family)
+    except (OSError, ValueError):
+        if code == ENGLISH:
+            raise
+        return {}
+
+
+def read_texts(code: str, family: str) -> dict[str, str]:
+    """The texts of ``resources/i18n/<code>/<family>.json`` (TextsError if malformed)."""
     path = _folder() / code / f"{family}.json"
     if not path.is_file():
         return {}

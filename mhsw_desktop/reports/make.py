@@ -115,8 +115,9 @@ def tongue_for(session: Session, request: ReportRequest, plan_language: str = ""
         return Tongue(requested_languages(request.lang, client.preferred_language))
     if request.for_collaborator is not None:
         return ENGLISH_ONLY
-    if plan_language:
-        return Tongue(document_languages(plan_language, "client"))
+    if plan_language:  # the plan's own language leads; "both" still adds the English
+        choice = "both" if client.document_language == "both" else "client"
+        return Tongue(document_languages(plan_language, choice))
     return Tongue(document_languages(client.preferred_language, client.document_language))
 
 

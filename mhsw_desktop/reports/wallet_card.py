@@ -265,15 +265,23 @@ def layout(data: SafetyPlanData, x: float, y: float, tongue: Tongue = ENGLISH_ON
     back_box = Box(x + CARD_WIDTH, y, CARD_WIDTH, CARD_HEIGHT)
     head_y = y + CARD_HEIGHT - PAD - HEAD_SIZE
 
+    def fitted(texts: tuple[str, ...], size: float) -> str:
+        """Both languages when they fit the card's width, else the leading one alone
+        (a heading cut mid-phrase helps no one)."""
+        both = " / ".join(texts)
+        if stringWidth(both, BOLD, size) <= width or len(texts) == 1:
+            return fit_line(both, BOLD, size, width)
+        return fit_line(texts[0], BOLD, size, width)
+
     def head(key: str, left: float) -> Line:
-        title = fit_line(tongue.joined(TEXTS, key), BOLD, HEAD_SIZE, width)
+        title = fitted(tongue.each(TEXTS, key), HEAD_SIZE)
         return Line(left, head_y, title, BOLD, HEAD_SIZE, "accent")
 
     heading = head("card.heading", x + PAD)
     top = y + CARD_HEIGHT - PAD - HEAD_LEADING
 
     def title(key: str) -> str:
-        return tongue.joined(TEXTS, f"step.{key}.title")
+        return fitted(tongue.each(TEXTS, f"step.{key}.title"), SIZE)
 
     def items(key: str) -> _Section:
         entries = tuple(_item_entry(text, width) for text in version.step(key))

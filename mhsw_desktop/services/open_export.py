@@ -706,9 +706,27 @@ def _check_tables(
             records = []
         later = {column: value for (table, column), value in defaults.items() if table == name}
         rows[name] = _check_records(name, columns, records, problems, later)
+    _check_languages(rows.get("clients", []), problems)
     if not problems:
         _check_links(rows, specs, problems)
     return rows
+
+
+def _check_languages(clients: list[dict[str, Any]], problems: list[str]) -> None:
+    """A client's language and document language must be ones this version prints in
+    (the database cannot check them: the languages are data)."""
+    from mhsw_desktop.domain.language import DocumentLanguage, check_code
+
+    choices = {d.value for d in DocumentLanguage}
+    for number, client in enumerate(clients, start=1):
+        where = _where("clients", number, {"id": str(client.get("id"))}, "id")
+        problem = check_code(str(client.get("preferred_language", "en")))
+        if problem:
+            problems.append(f"{where}, preferred_language: {problem}")
+        if client.get("document_language", "client") not in choices:
+            problems.append(
+                f"{where}, document_language: must be one of {', '.join(sorted(choices))}"
+            )
 
 
 #: text columns that hold JSON of their own (the services parse them), with its shape

@@ -166,14 +166,19 @@ def file_dialog_history_kept() -> Iterator[None]:
         after.sync()
 
 
-def _audit_report(session: Any, action: str, request: Any, pages: int, how: str) -> None:
-    """A report that left the app, in the audit log (its kind and size, never its text);
-    the entry is stored, not shown here, so it is written as the log writes every entry."""
+def _audit_report(
+    session: Any, action: str, request: Any, pages: int, how: str,
+    languages: tuple[str, ...] = ("en",),
+) -> None:  # fmt: skip
+    """A report that left the app, in the audit log (its kind, languages and size, never
+    its text), worded as ``mhsw report`` words it; the entry is stored, not shown here,
+    so it is written as the log writes every entry."""
     from mhsw_desktop.services.audit import record
 
     count = f"{pages} page{'s' if pages != 1 else ''}"
+    spoken = "" if languages == ("en",) else f" in {'+'.join(languages)}"
     record(session, action, object_type="report", client_id=request.client_id,
-           detail=f"{request.kind}, {count}, {how}")  # fmt: skip
+           detail=f"{request.kind}{spoken}, {count}, {how}")  # fmt: skip
 
 
 def pages_to_print(
@@ -681,7 +686,8 @@ class ReportPreviewDialog(QDialog):
         self._page = min(self._page, pages.count - 1)
         self._sync_private()
         self._sync_recipient()
-        if request.lang is None:  # say what "as the record asks" came to for this client
+        if request.lang is None and request.for_collaborator is None:
+            # say what "as the record asks" came to for this client
             names = " + ".join(
                 lang.name for code in pdf.languages for lang in languages() if lang.code == code
             )
@@ -997,11 +1003,12 @@ class ReportPreviewDialog(QDialog):
         if report is None or self.runner.vault is None:
             return
         shared = request.for_collaborator is not None
+        spoken = report.languages
 
         def work(session: Any) -> Any:
             from mhsw_desktop.reports.make import record_sharing
 
-            _audit_report(session, "print", request, pages, "printed")
+            _audit_report(session, "print", request, pages, "printed", spoken)
             return record_sharing(session, request, report, means) if shared else None
 
         self.runner.query(
@@ -1123,7 +1130,7 @@ class ReportPreviewDialog(QDialog):
             if request.for_collaborator is not None:
                 record_sharing(session, request, report, "pdf")
             _audit_report(session, "export", request, report.pages if report else 0,
-                          "saved as PDF")  # fmt: skip
+                          "saved as PDF", report.languages if report else ("en",))  # fmt: skip
             return write()
 
         self.actions_by_id["save_pdf"].setEnabled(False)

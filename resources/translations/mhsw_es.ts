@@ -4765,7 +4765,7 @@ Built with:
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+19"/>
         <source>Only the PHQ-9 and GAD-7 have printed forms.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6518,7 +6518,7 @@ Printed: {day}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+167"/>
+        <location line="+172"/>
         <source>{title} — preview</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6669,12 +6669,12 @@ Printed: {day}</source>
     </message>
     <message>
         <location line="+8"/>
-        <location line="+312"/>
+        <location line="+313"/>
         <source>Cancel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-311"/>
+        <location line="-312"/>
         <source>Cancel making the report</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6693,7 +6693,7 @@ Printed: {day}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+20"/>
         <source>As the client&apos;s record asks ({languages})</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6786,7 +6786,7 @@ Printed: {day}</source>
         </translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+29"/>
         <source>{status}; recorded as a disclosure.</source>
         <extracomment>Translators: {status} is &quot;Sent 3 pages to the printer&quot; (its full stop dropped)</extracomment>
         <translation type="unfinished"></translation>

@@ -127,3 +127,24 @@ def test_dates_times_numbers_and_phones_as_each_language_writes_them() -> None:
     assert format_phone("+52 55 1234 5678") == "+52 55 1234 5678"
     for as_typed in ("988", "911", "ext 12 after hours", ""):
         assert format_phone(as_typed) == as_typed
+
+
+def test_values_from_outside_print_in_english_and_a_broken_translation_falls_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert document_languages("es", "bogus") == ("en",)
+    assert document_languages("fr", DocumentLanguage.CLIENT) == ("en",)
+    for code, body in (("en", json.dumps({"format": "mhsw-texts", "version": 1,
+                                          "language": "en", "family": "greetings",
+                                          "about": "test", "texts": {"hello": "Hello"}})),
+                       ("es", '{"format": "mhsw-texts", "texts": {"hello": "Hola"')):  # fmt: skip
+        (tmp_path / code).mkdir()
+        (tmp_path / code / "greetings.json").write_text(body, "utf-8")
+    monkeypatch.setattr(lang, "_folder", lambda: tmp_path)
+    lang._file_texts.cache_clear()
+    try:
+        assert text("es", "greetings", "hello") == "Hello"  # an edit that broke the file
+        with pytest.raises(ValueError):
+            lang.read_texts("es", "greetings")  # ...which the strict reader names
+    finally:
+        lang._file_texts.cache_clear()

@@ -165,6 +165,9 @@ def test_the_wallet_card_in_spanish_and_both_stays_on_the_card(vault: Vault, lan
         assert f"Versión 1 del {SPANISH.date(TODAY, 'medium')}" in got
     else:
         assert "Warning signs" in got and "Who I can call" in got
+    headings = [line.text for side in (card.front, card.back) for line in side.lines
+                if line.font == wallet_card.BOLD and line.color == "accent"]  # fmt: skip
+    assert headings and not [h for h in headings if h.endswith("…")], headings
 
 
 def test_the_card_follows_the_clients_preference(vault: Vault) -> None:

@@ -134,3 +134,31 @@ def test_the_session_summary_shows_what_the_client_took_home(vault: Vault) -> No
     words = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
     assert "Between sessions (given to the client)" in words
     assert "Call my sister on Sunday." in words
+
+
+def test_0007_downgrades_and_keeps_the_signed_note_triggers(vault: Vault) -> None:
+    """Dropping a column rebuilds the notes table; the triggers that freeze and keep
+    signed notes must come back with it."""
+    from alembic import command
+    from alembic.config import Config
+
+    import mhsw_desktop.vault.vault as vault_module
+
+    with vault.engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        raw.execute("PRAGMA foreign_keys = OFF")  # as the upgrade runs, outside a transaction
+        with conn.begin():
+            config = Config()
+            config.set_main_option("script_location", str(vault_module.MIGRATIONS))
+            config.attributes["connection"] = conn
+            command.downgrade(config, "0006_audit_log")
+        triggers = {
+            name for (name,) in conn.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'notes'"
+            )
+        }  # fmt: skip
+        columns = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(notes)")}
+        clients = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(clients)")}
+    assert {"notes_signed_are_frozen", "notes_signed_are_kept"} <= triggers
+    assert "homework" not in columns and "preferred_language" not in clients

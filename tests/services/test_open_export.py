@@ -335,6 +335,10 @@ BAD_EXPORTS = [
      "notes record 1 .*sections: is not the JSON text the app keeps here"),
     (lambda d: d["tables"]["notes"][0].update(mental_status="[]"),
      "mental_status: must be JSON text of an object"),
+    (lambda d: _client(d).update(preferred_language="fr"),
+     r"clients record 1 \(id .*\), preferred_language: 'fr' is not one of the languages"),
+    (lambda d: _client(d).update(document_language="bogus"),
+     "document_language: must be one of both, client, english"),
 ]  # fmt: skip
 
 

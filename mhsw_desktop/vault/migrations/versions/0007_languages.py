@@ -58,11 +58,22 @@ def upgrade() -> None:
     op.execute(_frozen(_AFTER))
 
 
+_KEPT = (
+    "CREATE TRIGGER notes_signed_are_kept BEFORE DELETE ON notes "
+    "WHEN OLD.signed_at IS NOT NULL "
+    "BEGIN SELECT RAISE(ABORT, 'signed notes are immutable'); END"
+)
+
+
 def downgrade() -> None:
-    op.execute("DROP TRIGGER IF EXISTS notes_signed_are_frozen")
-    op.execute(_frozen(_BEFORE))
+    # Dropping a column rebuilds the table, and its triggers go with it: both are made
+    # again afterwards, as 0002 had them.
     with op.batch_alter_table("notes") as batch:
         batch.drop_column("homework")
+    for trigger in ("notes_signed_are_frozen", "notes_signed_are_kept"):
+        op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    op.execute(_frozen(_BEFORE))
+    op.execute(_KEPT)
     with op.batch_alter_table("clients") as batch:
         batch.drop_column("document_language")
         batch.drop_column("interpreter_needed")

@@ -171,6 +171,19 @@ def table_style(*commands: tuple[Any, ...]) -> TableStyle:
     return TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *commands])
 
 
+def layout_style(*commands: tuple[Any, ...]) -> TableStyle:
+    """A table used for layout: cells top-aligned, with no padding (the cells' own
+    content spaces itself); ``commands`` add to it or override it."""
+    return table_style(
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        *commands,
+    )
+
+
 def practice_block(
     practice: PracticeHeader, st: Styles, width: float, tongue: Tongue = ENGLISH_ONLY
 ) -> Flowable:

@@ -47,6 +47,7 @@ from mhsw_desktop.reports.base import (
     PageMark,
     Pdf,
     ReportDocument,
+    layout_style,
     para,
     practice_block,
     render,
@@ -322,12 +323,7 @@ def running(form: Form, family: str, body: str, heading: str | None = None) -> l
     table = Table([[columns[0], "", columns[1]]], colWidths=[half, COLUMN_GAP, half],
                   splitInRow=1)  # fmt: skip
     table.setStyle(
-        table_style(
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 0),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        layout_style(
             ("LINEAFTER", (0, 0), (0, -1), 0.4, RULE),
         )
     )
@@ -401,15 +397,7 @@ def side_by_side(form: Form, make: Sequence[Callable[[Form], list[Flowable]]]) -
         cells.append(maker(Form(form.kind, form.tongue, form.look, width, form.used)))
         widths.append(width)
     table = Table([cells], colWidths=widths)
-    table.setStyle(
-        table_style(
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 0),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-        )
-    )
+    table.setStyle(layout_style())
     return table
 
 

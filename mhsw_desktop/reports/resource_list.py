@@ -19,7 +19,16 @@ from sqlalchemy.orm import Session
 
 from mhsw_desktop.domain.care_team import Category
 from mhsw_desktop.domain.language import text
-from mhsw_desktop.reports.base import ACCENT, RULE, Pdf, ReportDocument, para, render, table_style
+from mhsw_desktop.reports.base import (
+    ACCENT,
+    RULE,
+    Pdf,
+    ReportDocument,
+    layout_style,
+    para,
+    render,
+    table_style,
+)
 from mhsw_desktop.reports.make import Builder, ReportRequest
 from mhsw_desktop.reports.next_steps import (
     SheetStyles,
@@ -95,15 +104,7 @@ def entry(
         columns = Table([[about, "", reach]], colWidths=[width - right_w - gap, gap, right_w],
                         hAlign="LEFT")  # fmt: skip
         columns.splitInRow = 1  # only used when the entry is longer than a page
-        columns.setStyle(
-            table_style(
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-            )
-        )
+        columns.setStyle(layout_style())
         parts += [Spacer(1, 0.15 * cm), columns]
     rule = Table([[""]], colWidths=[width], rowHeights=[0.1 * cm])
     rule.setStyle(table_style(("LINEBELOW", (0, 0), (-1, 0), 0.5, RULE)))

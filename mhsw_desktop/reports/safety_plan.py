@@ -30,6 +30,7 @@ from mhsw_desktop.reports.base import (
     PageMark,
     Pdf,
     ReportDocument,
+    layout_style,
     para,
     practice_block,
     render,
@@ -123,11 +124,7 @@ def _step_heading(step: Step, width: float, tongue: Tongue) -> Table:
         colWidths=[INDENT, width - INDENT],
     )
     table.setStyle(
-        table_style(
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-            ("TOPPADDING", (0, 0), (-1, -1), 0),
+        layout_style(
             ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
         )
     )

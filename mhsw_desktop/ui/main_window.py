@@ -478,11 +478,16 @@ class MainWindow(QMainWindow):
         self.open_report(ReportRequest("session-summary", client_id=client_id, note_id=note_id))
 
     def print_for_client(self, kind: str) -> None:
+        """``kind`` for the chosen client; the next-steps sheet is of the note selected in
+        the client's timeline (the latest when none is), as the session summary is."""
         from mhsw_desktop.reports.make import ReportRequest
 
         client_id = self._chosen_client_id()
+        note_id = None
+        if kind == "next-steps" and self.stack.currentWidget() is self.client_view:
+            note_id = self.client_view.selected_note_id()
         if client_id is not None:
-            self.open_report(ReportRequest(kind, client_id=client_id))
+            self.open_report(ReportRequest(kind, client_id=client_id, note_id=note_id))
 
     def print_today(self) -> None:
         from datetime import date

@@ -156,3 +156,34 @@ def test_with_no_row_selected_the_measures_tab_prints_a_blank_form(
     dialog = wait_preview(qtbot)
     assert dialog.request.kind == "phq9-form" and dialog.request.measure_id is None
     dialog.reject()
+
+
+def test_the_next_steps_sheet_is_of_the_note_selected_in_the_timeline(
+    qtbot, controller, language_vault
+):
+    from datetime import timedelta
+
+    from mhsw_desktop.services.notes import NoteInput, create_draft
+
+    folder, passphrase, ids = language_vault
+    window = unlock(qtbot, controller, folder, passphrase)
+    today = date.today()
+    with controller.runner.vault.unit_of_work() as s:
+        week_ago = today - timedelta(days=7)
+        body = {"note": "Sesión."}
+        older = create_draft(
+            s, NoteInput(ids["lucia"], week_ago, "free", body, homework="Caminar cada mañana.")
+        )
+        create_draft(
+            s, NoteInput(ids["lucia"], today, "free", body, homework="Llamar a mi hermana.")
+        )
+    window.show_client(ids["lucia"])
+    view = window.client_view
+    qtbot.waitUntil(lambda: view.timeline.rowCount() == 2)
+    view.table.selectRow(view.timeline.row_of(older))
+    assert view.selected_note_id() == older
+    window.actions_by_id["print_next_steps"].trigger()
+    dialog = wait_preview(qtbot)
+    words = text_of(dialog._pdf)
+    assert "Caminar cada mañana." in words and "Llamar a mi hermana." not in words
+    dialog.reject()

@@ -184,6 +184,28 @@ def layout_style(*commands: tuple[Any, ...]) -> TableStyle:
     )
 
 
+def calm_box_style(
+    *commands: tuple[Any, ...], heading_pad: float = 0.3 * cm, last_ruled: int = -2
+) -> TableStyle:
+    """The calm box of crisis lines on a client's document: a heading row across both
+    columns, then a row per contact (what it is, its phone) with a rule under each up to
+    row ``last_ruled``; ``commands`` add to it."""
+    return table_style(
+        ("SPAN", (0, 0), (-1, 0)),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BOX", (0, 0), (-1, -1), 1.2, ACCENT),
+        ("BACKGROUND", (0, 0), (-1, -1), CALM),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0.3 * cm),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0.3 * cm),
+        ("TOPPADDING", (0, 0), (-1, -1), 5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+        ("TOPPADDING", (0, 0), (-1, 0), heading_pad),
+        ("LINEBELOW", (0, 1), (-1, last_ruled), 0.5, RULE),
+        ("BOTTOMPADDING", (0, -1), (-1, -1), 0.25 * cm),
+        *commands,
+    )
+
+
 def practice_block(
     practice: PracticeHeader, st: Styles, width: float, tongue: Tongue = ENGLISH_ONLY
 ) -> Flowable:

@@ -37,6 +37,7 @@ from mhsw_desktop.reports.base import (
     PageMark,
     Pdf,
     ReportDocument,
+    calm_box_style,
     para,
     practice_block,
     render,
@@ -146,21 +147,7 @@ def help_box(
     for contact, phone in zip(help.contacts, phones, strict=True):
         rows.append([_contact_cell(contact, st), Paragraph(para(phone), st.phone)])
     box = Table(rows, colWidths=[width - phone_w, phone_w])
-    box.setStyle(
-        table_style(
-            ("SPAN", (0, 0), (-1, 0)),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("BOX", (0, 0), (-1, -1), 1.2, ACCENT),
-            ("BACKGROUND", (0, 0), (-1, -1), CALM),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0.3 * cm),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 0.3 * cm),
-            ("TOPPADDING", (0, 0), (-1, -1), 5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-            ("TOPPADDING", (0, 0), (-1, 0), 0.25 * cm),
-            ("LINEBELOW", (0, 1), (-1, -2), 0.5, RULE),
-            ("BOTTOMPADDING", (0, -1), (-1, -1), 0.25 * cm),
-        )
-    )
+    box.setStyle(calm_box_style(heading_pad=0.25 * cm))
     return [KeepTogether([*section_heading(tongue, family, "help.heading", st, width), box])]
 
 

@@ -30,6 +30,7 @@ from mhsw_desktop.reports.base import (
     PageMark,
     Pdf,
     ReportDocument,
+    calm_box_style,
     layout_style,
     para,
     practice_block,
@@ -263,22 +264,8 @@ def crisis_box(
     box = Table(rows, colWidths=[width - phone_w, phone_w])
     box.splitInRow = int(tall)
     last_contact = len(services)
-    box.setStyle(
-        table_style(
-            ("SPAN", (0, 0), (-1, 0)),
-            *([("SPAN", (0, -1), (-1, -1))] if len(rows) > last_contact + 1 else []),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ("BOX", (0, 0), (-1, -1), 1.2, ACCENT),
-            ("BACKGROUND", (0, 0), (-1, -1), CALM),
-            ("LEFTPADDING", (0, 0), (-1, -1), 0.3 * cm),
-            ("RIGHTPADDING", (0, 0), (-1, -1), 0.3 * cm),
-            ("TOPPADDING", (0, 0), (-1, -1), 5),
-            ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
-            ("TOPPADDING", (0, 0), (-1, 0), 0.3 * cm),
-            ("LINEBELOW", (0, 1), (-1, last_contact - 1), 0.5, RULE),
-            ("BOTTOMPADDING", (0, -1), (-1, -1), 0.25 * cm),
-        )
-    )
+    note_row = [("SPAN", (0, -1), (-1, -1))] if len(rows) > last_contact + 1 else []
+    box.setStyle(calm_box_style(*note_row, last_ruled=last_contact - 1))
     return [box, Spacer(1, 0.5 * cm)]
 
 
